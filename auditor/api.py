@@ -1,0 +1,56 @@
+"""The library API: what the CLI calls, and what a notebook or another program can call.
+
+    from auditor.api import audit
+    report = audit(["fixtures/sample-submission"], ["maine-ch109"], as_of=date(2025, 3, 1))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from auditor.checklists import load_checklist
+from auditor.document import Document
+from auditor.models import AuditReport, SubmissionFacts
+
+FACTS_FILES = ("submission.yaml", "submission.yml")
+
+
+class FactsError(Exception):
+    """A submission.yaml that cannot be read or does not validate."""
+
+
+def load_facts(paths: list[str]) -> SubmissionFacts:
+    """Facts from the first submission.yaml found in the given folders (or beside the given files)."""
+    for raw in paths:
+        folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
+        for name in FACTS_FILES:
+            path = folder / name
+            if path.is_file():
+                try:
+                    return SubmissionFacts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                except (yaml.YAMLError, ValidationError) as exc:
+                    raise FactsError(f"{path}: {exc}") from exc
+    return SubmissionFacts()
+
+
+def read_documents(paths: list[str]) -> list[Document]:
+    """Every file under the given paths, read into Documents; unreadable files carry an `error`."""
+    from extractors import iter_input_files, read_document
+
+    return [read_document(path, display) for path, display in iter_input_files(paths)]
+
+
+def audit(paths: list[str], checklists: list[str], as_of: dt.date,
+          facts: SubmissionFacts | None = None) -> AuditReport:
+    """Read the submission at `paths` and evaluate it against the named checklists."""
+    from auditor.engine import evaluate  # spaCy: only when text is matched
+
+    loaded = [load_checklist(name) for name in checklists]
+    found = load_facts(paths)
+    if facts is not None:
+        found = found.model_copy(update=facts.model_dump(exclude_none=True))
+    return evaluate(read_documents(paths), loaded, as_of, found)

@@ -1,0 +1,90 @@
+"""Finding, loading and validating checklists (YAML, one file per source, in the `checklists` package)."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from auditor.models import AllOfCheck, AnyOfCheck, Check, Checklist, PhraseCheck, SectionCheck, TermRef
+
+
+class ChecklistError(Exception):
+    """A checklist that cannot be found or does not validate."""
+
+
+def checklist_files() -> dict[str, Path]:
+    folder = resources.files("checklists")
+    return {Path(f.name).stem: Path(str(f)) for f in folder.iterdir() if f.name.endswith(".yaml")}
+
+
+def load_checklist(name_or_path: str) -> Checklist:
+    path = Path(name_or_path)
+    if not path.suffix:
+        files = checklist_files()
+        if name_or_path not in files:
+            raise ChecklistError(f"unknown checklist {name_or_path!r}; known: {', '.join(sorted(files))}")
+        path = files[name_or_path]
+    return _load(str(path))
+
+
+@functools.cache
+def _load(path: str) -> Checklist:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        checklist = Checklist.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ChecklistError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        raise ChecklistError(f"{path}: invalid checklist:\n{exc}") from exc
+    problems = [f"{r.id}: unknown term {ref!r}" for r in checklist.requirements
+                for ref in _refs(r.evidence) if isinstance(ref, str) and "_" in ref and ref not in checklist.terms]
+    if problems:
+        raise ChecklistError(f"{path}: " + "; ".join(problems))
+    return checklist
+
+
+def _refs(check: Check) -> list[TermRef]:
+    if isinstance(check, PhraseCheck):
+        return [*check.all, *check.any, *check.context, *check.exclude]
+    if isinstance(check, SectionCheck):
+        return list(check.heading)
+    if isinstance(check, AllOfCheck | AnyOfCheck):
+        return [ref for element in check.elements.values() for ref in _refs(element)]
+    return []
+
+
+def term_key(ref: TermRef, checklist: Checklist) -> str:
+    """The vocabulary name of a term reference.
+
+    Defined terms are namespaced by checklist, so two checklists may give one name different phrases.
+    """
+    if isinstance(ref, str) and ref in checklist.terms:
+        return f"{checklist.id}:{ref}"
+    phrases = [ref] if isinstance(ref, str) else ref
+    return "=" + "/".join(phrases)
+
+
+def vocabulary_terms(checklists: list[Checklist]) -> dict[str, list[str]]:
+    """Every term the checklists use, defined terms and literals alike, for one set of matchers."""
+    merged: dict[str, list[str]] = {}
+    for checklist in checklists:
+        for name, phrases in checklist.terms.items():
+            merged[f"{checklist.id}:{name}"] = list(phrases)
+        for requirement in checklist.requirements:
+            for ref in _refs(requirement.evidence):
+                if not (isinstance(ref, str) and ref in checklist.terms):
+                    merged[term_key(ref, checklist)] = [ref] if isinstance(ref, str) else list(ref)
+    return merged
+
+
+def show_term(ref: TermRef, terms: dict[str, list[str]]) -> str:
+    """A term for people: its name and first few phrases."""
+    if isinstance(ref, str) and ref in terms:
+        phrases = terms[ref]
+        more = ", ..." if len(phrases) > 4 else ""
+        return f"[{ref.replace('_', ' ')}: {', '.join(phrases[:4])}{more}]"
+    return "[" + (ref if isinstance(ref, str) else " / ".join(ref)) + "]"

@@ -1,0 +1,41 @@
+"""Check types: one small module each, dispatched on the check's `type`.
+
+Adding a check type means a model in auditor.models and a module here with `evaluate` and `describe`.
+"""
+
+from __future__ import annotations
+
+from auditor.checks import composite, document, phrase, section
+from auditor.checks.base import CheckResult, EvalContext
+from auditor.models import AllOfCheck, AnyOfCheck, Check, DocumentCheck, PhraseCheck, SectionCheck
+
+__all__ = ["CheckResult", "EvalContext", "run", "describe"]
+
+
+def run(check: Check, ctx: EvalContext) -> CheckResult:
+    if isinstance(check, PhraseCheck):
+        return phrase.evaluate(check, ctx)
+    if isinstance(check, SectionCheck):
+        return section.evaluate(check, ctx)
+    if isinstance(check, DocumentCheck):
+        return document.evaluate(check, ctx)
+    if isinstance(check, AllOfCheck):
+        return composite.evaluate_all_of(check, ctx, run)
+    if isinstance(check, AnyOfCheck):
+        return composite.evaluate_any_of(check, ctx, run)
+    raise TypeError(f"unknown check type {type(check).__name__}")
+
+
+def describe(check: Check, show, indent: str = "") -> str:
+    """The evidence a check seeks, in words, for `explain` and for not-met rationales."""
+    if isinstance(check, PhraseCheck):
+        return indent + phrase.describe(check, show)
+    if isinstance(check, SectionCheck):
+        return indent + section.describe(check, show)
+    if isinstance(check, DocumentCheck):
+        return indent + document.describe(check, show)
+    word = "all" if isinstance(check, AllOfCheck) else "any"
+    lines = [f"{indent}{word} of these elements:"]
+    for name, element in check.elements.items():
+        lines.append(f"{indent}  - {name}: " + describe(element, show, indent + "    ").lstrip())
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""What every check type shares: the evaluation context and the result of one check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from auditor.models import Status, TermRef
+
+if TYPE_CHECKING:  # passages pulls in spaCy, which `explain` must not pay for
+    from auditor.passages import Corpus
+
+
+@dataclass
+class CheckResult:
+    status: Status
+    evidence: list[int] = field(default_factory=list)  # passage indices, in order
+    candidates: list[int] = field(default_factory=list)  # passages a reviewer should look at
+    missing: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # names of elements evidenced
+    notes: list[str] = field(default_factory=list)
+
+
+# Where program-level evidence is best read first: the program's own description before the documents that
+# only mention the program (a contract's definition of "Quality Improvement Program" says little of it).
+KIND_ORDER = ("qmp_description", "work_plan", "annual_evaluation", "committee_minutes", "guideline_policy",
+              "credentialing_policy", "other", "contract_template")
+
+
+class EvalContext:
+    """The corpus plus indexes over it, built once per audit and shared by every check of a requirement."""
+
+    def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset()) -> None:
+        self.corpus = corpus
+        self.key = term_key  # TermRef -> term name in the vocabulary
+        self.with_term: dict[str, list[int]] = defaultdict(list)
+        for i, passage in enumerate(corpus.passages):
+            if corpus.documents[passage.doc].kind in ignore_kinds:
+                continue  # the requirement says these documents cannot evidence it
+            for term in passage.terms:
+                self.with_term[term].append(i)
+        self.section_pos: dict[int, int] = {}
+        for members in corpus.by_section.values():
+            for pos, i in enumerate(members):
+                self.section_pos[i] = pos
+
+    def in_preferred_order(self, passages: list[int]) -> list[int]:
+        rank = {kind: r for r, kind in enumerate(KIND_ORDER)}
+        return sorted(passages, key=lambda i: (rank.get(self.kind_of(i), len(rank)), i))
+
+    def keys(self, refs: list[TermRef]) -> list[str]:
+        return [self.key(r) for r in refs]
+
+    def kind_of(self, passage: int) -> str:
+        return self.corpus.documents[self.corpus.passages[passage].doc].kind
+
+    def groups_around(self, passage: int, scope: str, window: int) -> Iterator[list[int]]:
+        """Every group of the given scope that contains the passage."""
+        p = self.corpus.passages[passage]
+        if scope == "sentence":
+            yield [passage]
+        elif scope == "paragraph":
+            yield self.corpus.by_block[(p.doc, p.block)]
+        elif scope == "section":
+            yield self.corpus.by_section[p.section_key]
+        else:
+            members = self.corpus.by_section[p.section_key]
+            pos = self.section_pos[passage]
+            size = min(window, len(members))
+            for start in range(max(0, pos - size + 1), min(pos, len(members) - size) + 1):
+                yield members[start:start + size]

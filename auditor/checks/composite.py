@@ -1,0 +1,52 @@
+"""`all_of` and `any_of`: named elements, so a requirement reports which of its elements are missing."""
+
+from __future__ import annotations
+
+from auditor.checks.base import CheckResult, EvalContext
+from auditor.models import AllOfCheck, AnyOfCheck
+
+
+def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
+    merged = CheckResult(status=status)  # type: ignore[arg-type]
+    for name, result in results.items():
+        merged.evidence += [i for i in result.evidence if i not in merged.evidence]
+        merged.candidates += [i for i in result.candidates if i not in merged.candidates]
+        merged.notes += [f"{name}: {n}" for n in result.notes]
+        if result.status == "met":
+            merged.found.append(name)
+        elif result.status == "partial":
+            merged.found += [f"{name}.{f}" for f in result.found]
+            merged.missing += [f"{name}.{m}" for m in result.missing]
+        else:
+            merged.missing.append(name)
+    return merged
+
+
+def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
+    results = {name: run(element, ctx) for name, element in check.elements.items()}
+    statuses = {r.status for r in results.values()}
+    if statuses == {"met"}:
+        status = "met"
+    elif statuses <= {"not_met"}:
+        status = "not_met"
+    elif "not_met" not in statuses and "partial" not in statuses:
+        status = "needs_review"  # nothing is missing for sure, but some element needs a reviewer's eye
+    elif statuses <= {"not_met", "needs_review"}:
+        status = "needs_review"
+    else:
+        status = "partial"
+    return _merge(results, status)
+
+
+def evaluate_any_of(check: AnyOfCheck, ctx: EvalContext, run) -> CheckResult:
+    results = {name: run(element, ctx) for name, element in check.elements.items()}
+    for wanted in ("met", "partial", "needs_review"):
+        for name, result in results.items():
+            if result.status == wanted:
+                chosen = {name: result}
+                if wanted != "met":  # show what the other alternatives offered too
+                    chosen.update({n: r for n, r in results.items() if r.status == "needs_review"})
+                merged = _merge(chosen, wanted)
+                merged.missing = result.missing if wanted == "partial" else []
+                return merged
+    return CheckResult(status="not_met", notes=[n for r in results.values() for n in r.notes])

@@ -1,0 +1,102 @@
+"""`phrase`: all the terms of the check occur together within one scope (sentence, window, paragraph, section).
+
+A keyword somewhere in the file is not evidence: the terms must share a scope, and a passage that says the
+opposite ("minutes are not signed") or sits in the wrong kind of document is only a candidate for review.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.checks.base import CheckResult, EvalContext
+from auditor.models import PhraseCheck
+
+_NEGATION = re.compile(r"\b(not|never|neither|nor|cannot|no longer)\b|n't\b", re.IGNORECASE)
+# Phrases that contain a negation word but do not negate the statement.
+_NOT_NEGATION = re.compile(r"\bnot limited to\b|\bwhether or not\b|\bnot only\b|\bif not\b|\bnot less than\b"
+                           r"|\bnot later than\b|\bnot to exceed\b", re.IGNORECASE)
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
+
+
+def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: list[str],
+           alternatives: list[str]) -> list[int] | None:
+    """The passages of the group that carry the terms, or None when some term is absent.
+
+    One passage that says it all is better evidence than several that each say a part, so it is preferred.
+    """
+    passages = ctx.corpus.passages
+    wanted = set(required) | set(contextual)
+    for i in group:
+        terms = passages[i].terms
+        if wanted <= terms | passages[i].context_terms and (not alternatives or terms & set(alternatives)) \
+                and set(required) <= terms:
+            return [i]
+    chosen: list[int] = []
+    for term in required:
+        hit = next((i for i in group if term in passages[i].terms), None)
+        if hit is None:
+            return None
+        chosen.append(hit)
+    for term in contextual:
+        hit = next((i for i in group if term in passages[i].terms), None)
+        if hit is not None:
+            chosen.append(hit)
+        elif not any(term in passages[i].context_terms for i in group):
+            return None
+    if alternatives:
+        hit = next((i for i in group if passages[i].terms & set(alternatives)), None)
+        if hit is None:
+            return None
+        chosen.append(hit)
+    return sorted(set(chosen))
+
+
+def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
+    required, contextual = ctx.keys(check.all), ctx.keys(check.context)
+    alternatives, excluded = ctx.keys(check.any), set(ctx.keys(check.exclude))
+    # Start from the passages holding the rarest required term: every satisfying group contains one.
+    seeds_by_term = [ctx.with_term.get(t, []) for t in required]
+    if not seeds_by_term:
+        seeds_by_term = [sorted({i for t in alternatives for i in ctx.with_term.get(t, [])})]
+    seeds = ctx.in_preferred_order(min(seeds_by_term, key=len))
+
+    passages = ctx.corpus.passages
+    candidates: list[int] = []
+    notes: set[str] = set()
+    seen: set[tuple[int, ...]] = set()
+    for seed in seeds:
+        for group in ctx.groups_around(seed, check.scope, check.window):
+            key = tuple(group)
+            if key in seen:
+                continue
+            seen.add(key)
+            hit = _cover(ctx, group, required, contextual, alternatives)
+            if hit is None or any(passages[i].terms & excluded for i in hit):
+                continue
+            if check.negation and any(negated(passages[i].text) for i in hit):
+                notes.add("a passage with the terms is worded in the negative")
+                candidates.extend(hit)
+            elif check.documents and ctx.kind_of(hit[0]) not in check.documents:
+                notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
+                candidates.extend(hit)
+            else:
+                return CheckResult(status="met", evidence=hit)
+    if candidates:
+        return CheckResult(status="needs_review", candidates=list(dict.fromkeys(candidates)), notes=sorted(notes))
+    return CheckResult(status="not_met")
+
+
+def describe(check: PhraseCheck, show) -> str:
+    parts = [f"all of {', '.join(map(show, check.all))}"] if check.all else []
+    if check.any:
+        parts.append(f"one of {', '.join(map(show, check.any))}")
+    if check.context:
+        parts.append(f"in a passage or under a heading about {', '.join(map(show, check.context))}")
+    where = f"a window of {check.window} sentences" if check.scope == "window" else f"one {check.scope}"
+    text = f"{'; '.join(parts)} within {where}"
+    if check.documents:
+        text += f" of a {' or '.join(check.documents)} document"
+    return text

@@ -1,0 +1,122 @@
+"""The command line: a thin shell over auditor.api. Heavy imports stay inside the commands that need them.
+
+Exit codes: 0 success; 1 a finding at or above --fail-on exists; 2 usage error, bad checklist or facts
+file, or no document could be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+EXIT_CODES = """\b
+Exit codes:
+  0  the audit ran (and no finding reached --fail-on)
+  1  a finding at or above the --fail-on level exists
+  2  usage error, invalid checklist or submission.yaml, or no document could be read"""
+
+# --fail-on levels: needs_review counts with partial, as an open question is not yet a pass.
+SEVERITY = {"met": 0, "not_applicable": 0, "partial": 1, "needs_review": 1, "not_met": 2}
+FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(package_name="hmo-audit")
+def main() -> None:
+    """Audit an HMO's quality management program documents against the rules that govern it."""
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--checklist", "checklists", multiple=True, default=["maine-ch109"], show_default=True,
+              help="Checklist id (see `hmo-audit checklists`) or path to a checklist YAML; repeatable.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date the audit is judged as of (YYYY-MM-DD). Default: today.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report here instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
+              help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
+@click.option("--hmo-name", default=None, help="Overrides hmo_name in submission.yaml.")
+@click.option("--members", type=click.IntRange(min=0), default=None, help="Overrides members in submission.yaml.")
+@click.option("--waiver/--no-waiver", "waiver", default=None, help="Whether a 1.03-9 waiver is requested.")
+def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetime | None, fmt: str,
+          output: str | None, fail_on: str, hmo_name: str | None, members: int | None, waiver: bool | None) -> None:
+    """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
+    from auditor.api import FactsError
+    from auditor.api import audit as run_audit
+    from auditor.checklists import ChecklistError
+    from auditor.models import SubmissionFacts
+    from auditor.render import render
+
+    facts = SubmissionFacts(hmo_name=hmo_name, members=members, waiver_requested=waiver)
+    day = as_of.date() if as_of else dt.date.today()
+    try:
+        report = run_audit(list(paths), list(checklists), day, facts)
+    except (ChecklistError, FactsError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    text = render(report, fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+    s = report.summary
+    unreadable = [d for d in report.documents if d.error]
+    for d in unreadable:
+        click.echo(f"warning: {d.path}: {d.error}", err=True)
+    click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
+               f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
+               f"{s.not_applicable} not applicable" + (f"; report written to {output}" if output else ""), err=True)
+    if not report.documents or len(unreadable) == len(report.documents):
+        click.echo("error: no document could be read", err=True)
+        sys.exit(2)
+    if any(SEVERITY[f.status] >= FAIL_ON[fail_on] for f in report.findings):
+        sys.exit(1)
+
+
+@main.command(name="checklists", epilog=EXIT_CODES)
+def list_checklists() -> None:
+    """List the available checklists and their requirement counts."""
+    from auditor.checklists import checklist_files, load_checklist
+
+    for name in sorted(checklist_files()):
+        checklist = load_checklist(name)
+        click.echo(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("checklist")
+@click.argument("requirement_id")
+def explain(checklist: str, requirement_id: str) -> None:
+    """Show a requirement's text, citation, the evidence sought and its deadline rule."""
+    from auditor import checks
+    from auditor.checklists import ChecklistError, load_checklist, show_term
+
+    try:
+        loaded = load_checklist(checklist)
+    except ChecklistError as exc:
+        raise click.UsageError(str(exc)) from exc
+    requirement = loaded.requirement(requirement_id)
+    if requirement is None:
+        raise click.UsageError(f"{loaded.id} has no requirement {requirement_id!r}; "
+                               f"see `hmo-audit checklists` for the checklists and their ids")
+    click.echo(f"{requirement.id}  {requirement.title}")
+    click.echo(f"Citation: {requirement.citation}")
+    click.echo(f"\nRule:\n  {requirement.text}")
+    for condition in requirement.applies_if:
+        click.echo(f"\nApplies only if: {condition.fact} "
+                   f"{'< ' + str(condition.lt) if condition.lt is not None else '= ' + str(condition.eq)}"
+                   f" ({condition.reason})")
+    click.echo("\nEvidence sought:")
+    click.echo(checks.describe(requirement.evidence, lambda ref: show_term(ref, loaded.terms), "  "))
+    deadline = requirement.deadline
+    click.echo(f"\nDeadline: {deadline.rule} ({deadline.clock})" if deadline else "\nDeadline: none set by this rule")
+
+
+if __name__ == "__main__":
+    main()

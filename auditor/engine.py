@@ -1,0 +1,151 @@
+"""The evaluate step: requirements against annotated passages, giving findings and the report.
+
+Pure: documents, checklists, facts and the date in; a report out. No file access, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+
+from auditor import __version__, checks
+from auditor.checklists import show_term, term_key, vocabulary_terms
+from auditor.document import Document
+from auditor.models import (
+    STATUSES,
+    AuditReport,
+    Checklist,
+    ChecklistRef,
+    Condition,
+    DocumentEntry,
+    Evidence,
+    Finding,
+    Requirement,
+    SectionScore,
+    SubmissionFacts,
+    Summary,
+    ToolInfo,
+)
+from auditor.nlp import Vocabulary
+from auditor.passages import Corpus, Passage, build_corpus
+
+MAX_QUOTES = 6
+
+
+def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
+             facts: SubmissionFacts | None = None) -> AuditReport:
+    facts = facts or SubmissionFacts()
+    vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(vocabulary_terms(checklists).items())))
+    corpus = build_corpus(documents, vocabulary)
+    unreadable = [d.path for d in documents if d.error]
+    contexts: dict[tuple[str, frozenset[str]], checks.EvalContext] = {}
+    findings = []
+    for checklist in checklists:
+        for requirement in checklist.requirements:
+            ignore = frozenset(requirement.ignore_documents)
+            if (checklist.id, ignore) not in contexts:
+                contexts[(checklist.id, ignore)] = checks.EvalContext(
+                    corpus, functools.partial(term_key, checklist=checklist), ignore)
+            findings.append(evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
+                                                 facts, unreadable))
+    return AuditReport(
+        tool=ToolInfo(version=__version__),
+        as_of=as_of,
+        submission=facts,
+        checklists=[ChecklistRef(id=c.id, title=c.title, version=c.version) for c in checklists],
+        documents=[_entry(d) for d in documents],
+        findings=findings,
+        summary=summarise(findings, checklists),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
+    # Matchers are built once per process for a given set of checklists: building them is the costly part.
+    return Vocabulary({name: list(phrases) for name, phrases in terms})
+
+
+def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
+                         facts: SubmissionFacts, unreadable: list[str]) -> Finding:
+    base = {"checklist": checklist.id, "requirement_id": requirement.id, "section": requirement.section,
+            "citation": requirement.citation, "title": requirement.title}
+    failed = [c for c in requirement.applies_if if not _holds(c, facts)]
+    if failed:
+        return Finding(**base, status="not_applicable",
+                       rationale="Does not apply: " + "; ".join(c.reason for c in failed) + ".")
+
+    result = checks.run(requirement.evidence, ctx)
+    status = result.status
+    corpus = ctx.corpus
+    passages = corpus.passages
+    rationale = _rationale(requirement, checklist, result, [passages[i] for i in result.evidence])
+    if unreadable and status in ("not_met", "partial"):
+        note = f" {len(unreadable)} file(s) could not be read ({', '.join(unreadable)}); they may hold the evidence."
+        if status == "not_met":
+            status = "needs_review"
+        rationale += note
+    return Finding(**base, status=status, missing=result.missing,
+                   evidence=[_evidence(passages[i], corpus) for i in result.evidence[:MAX_QUOTES]],
+                   candidates=[_evidence(passages[i], corpus) for i in result.candidates[:MAX_QUOTES]],
+                   rationale=rationale)
+
+
+def _rationale(requirement: Requirement, checklist: Checklist, result: checks.CheckResult,
+               evidence: list[Passage]) -> str:
+    places = sorted({p.doc for p in evidence})
+    if result.status == "met":
+        text = f"Evidenced in {len(evidence)} passage(s) of {len(places)} document(s)."
+        if result.found:
+            text = f"All elements evidenced ({', '.join(result.found)}). " + text
+    elif result.status == "partial":
+        text = f"Evidenced: {', '.join(result.found)}. Missing: {', '.join(result.missing)}."
+    elif result.status == "needs_review":
+        text = "Possible evidence needs a reviewer's judgement"
+        text += f" ({'; '.join(result.notes)})." if result.notes else "."
+        if result.found:
+            text += f" Evidenced: {', '.join(result.found)}."
+    else:
+        sought = checks.describe(requirement.evidence, lambda ref: show_term(ref, checklist.terms))
+        text = "No passage in the submission shows this. Looked for " + " ".join(sought.split())
+        text += "." if not text.endswith(".") else ""
+    return text
+
+
+def _holds(condition: Condition, facts: SubmissionFacts) -> bool:
+    value = getattr(facts, condition.fact, None)
+    if value is None:
+        return False  # an unknown fact cannot make a conditional requirement apply
+    if condition.eq is not None and value != condition.eq:
+        return False
+    return not (condition.lt is not None and not value < condition.lt)
+
+
+def _evidence(passage: Passage, corpus: Corpus) -> Evidence:
+    document = corpus.documents[passage.doc]
+    return Evidence(document=document.path, page=passage.page, quote=" ".join(passage.text.split()),
+                    section=" > ".join(passage.section) or None)
+
+
+def _entry(document: Document) -> DocumentEntry:
+    return DocumentEntry(path=document.path, sha256=document.sha256, kind=document.kind, format=document.format,
+                         title=document.title, pages=document.pages, coverage=document.coverage,
+                         error=document.error)
+
+
+def _score(counts: Counter) -> float | None:
+    applicable = sum(counts.values()) - counts["not_applicable"]
+    return round(counts["met"] / applicable, 4) if applicable else None
+
+
+def summarise(findings: list[Finding], checklists: list[Checklist]) -> Summary:
+    totals = Counter(f.status for f in findings)
+    sections = []
+    for checklist in checklists:
+        for section in checklist.sections:
+            counts = Counter(f.status for f in findings
+                             if f.checklist == checklist.id and f.section == section.id)
+            if counts:
+                sections.append(SectionScore(checklist=checklist.id, section=section.id, title=section.title,
+                                             counts={s: counts[s] for s in STATUSES}, score=_score(counts)))
+    return Summary(**{s: totals[s] for s in STATUSES}, score=_score(totals), sections=sections)

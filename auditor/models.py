@@ -1,0 +1,260 @@
+"""Pydantic models at the boundaries: checklists (input), findings and the report (output).
+
+The report is the one canonical run object: JSON is its dump, Markdown and HTML render it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from auditor.document import Coverage, DocumentKind
+
+Status = Literal["met", "partial", "not_met", "not_applicable", "needs_review"]
+STATUSES: tuple[Status, ...] = ("met", "partial", "not_met", "not_applicable", "needs_review")
+
+# A reference to vocabulary: a term name defined in the checklist (it contains an underscore or is listed
+# in `terms`), a literal phrase, or an inline list of alternative phrases.
+TermRef = str | list[str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- evidence checks (one model per check type; the evaluator of each lives in auditor/checks/) ---------
+
+
+class PhraseCheck(_Strict):
+    """Every term in `all` (and one of `any`) occurs within one scope of the text.
+
+    `context` terms may also be satisfied by the enclosing headings or a table's header row, which is how
+    a bullet under "QI Committee > Responsibilities" is known to be the committee's.
+    """
+
+    type: Literal["phrase"]
+    all: list[TermRef] = Field(default_factory=list)
+    any: list[TermRef] = Field(default_factory=list)
+    context: list[TermRef] = Field(default_factory=list)
+    exclude: list[TermRef] = Field(default_factory=list)
+    scope: Literal["sentence", "window", "paragraph", "section"] = "sentence"
+    window: int = Field(default=2, ge=1, le=10)  # sentences, for scope "window"
+    documents: list[DocumentKind] = Field(default_factory=list)  # where evidence must be; elsewhere -> review
+    negation: bool = True  # a negated passage ("are not signed") is a candidate for review, never evidence
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> PhraseCheck:
+        if not (self.all or self.any):
+            raise ValueError("a phrase check needs terms in `all` or `any`")
+        return self
+
+
+class SectionCheck(_Strict):
+    """A heading naming the subject exists, with some body text under it."""
+
+    type: Literal["section"]
+    heading: list[TermRef]
+    min_words: int = Field(default=5, ge=0)
+    documents: list[DocumentKind] = Field(default_factory=list)
+
+
+class DocumentCheck(_Strict):
+    """The submission holds a readable document of one of these kinds."""
+
+    type: Literal["document"]
+    kinds: list[DocumentKind]
+
+
+class AllOfCheck(_Strict):
+    """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
+
+    type: Literal["all_of"]
+    elements: dict[str, Check]
+
+
+class AnyOfCheck(_Strict):
+    """Alternative ways of evidencing the same thing; the first that is met wins."""
+
+    type: Literal["any_of"]
+    elements: dict[str, Check]
+
+
+Check = Annotated[
+    PhraseCheck | SectionCheck | DocumentCheck | AllOfCheck | AnyOfCheck,
+    Field(discriminator="type"),
+]
+AllOfCheck.model_rebuild()
+AnyOfCheck.model_rebuild()
+
+
+class Condition(_Strict):
+    """A test on one fact of the submission (submission.yaml)."""
+
+    fact: str
+    eq: bool | int | str | None = None
+    lt: float | None = None
+    reason: str  # what the condition means, shown when it does not hold
+
+
+class DeadlineRule(_Strict):
+    rule: str  # the clock in words, as the regulation states it
+    clock: Literal["annual", "biennial", "triennial", "working_days", "calendar_days", "weeks", "once"]
+
+
+class Example(_Strict):
+    text: str  # Markdown; headings make sections
+    kind: DocumentKind = "other"
+
+
+class Examples(_Strict):
+    passing: list[Example] = Field(alias="pass")
+    failing: list[Example] = Field(alias="fail")
+
+    @field_validator("passing", "failing", mode="before")
+    @classmethod
+    def _strings_are_examples(cls, value: list) -> list:
+        return [{"text": v} if isinstance(v, str) else v for v in value]
+
+
+class Requirement(_Strict):
+    id: str
+    citation: str
+    title: str
+    text: str  # the rule's own words
+    evidence: Check
+    applies_if: list[Condition] = Field(default_factory=list)
+    # Kinds of document that cannot evidence this requirement (a contract cannot show the HMO's staffing).
+    ignore_documents: list[DocumentKind] = Field(default_factory=list)
+    deadline: DeadlineRule | None = None
+    examples: Examples
+    section: str = ""  # filled from the enclosing section on load
+
+
+class ChecklistSection(_Strict):
+    id: str
+    title: str
+    requirements: list[Requirement]
+
+
+class Checklist(_Strict):
+    id: str
+    title: str
+    version: str
+    source: str
+    terms: dict[str, list[str]] = Field(default_factory=dict)
+    sections: list[ChecklistSection]
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _flatten(cls, terms: dict) -> dict:
+        # YAML aliases let one term include another's phrases (`[*qmp, scope]`): flatten the nesting.
+        def flat(items: list) -> list[str]:
+            return [p for item in items for p in (flat(item) if isinstance(item, list) else [item])]
+
+        return {name: flat(phrases) for name, phrases in (terms or {}).items()}
+
+    @model_validator(mode="after")
+    def _link(self) -> Checklist:
+        seen: set[str] = set()
+        for section in self.sections:
+            for req in section.requirements:
+                if req.id in seen:
+                    raise ValueError(f"duplicate requirement id {req.id}")
+                seen.add(req.id)
+                req.section = section.id
+        return self
+
+    @property
+    def requirements(self) -> list[Requirement]:
+        return [r for s in self.sections for r in s.requirements]
+
+    def requirement(self, req_id: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == req_id), None)
+
+
+# --- facts about the submission ------------------------------------------------------------------------
+
+
+class SubmissionFacts(_Strict):
+    hmo_name: str | None = None
+    members: int | None = Field(default=None, ge=0)
+    waiver_requested: bool | None = None
+    license_date: dt.date | None = None
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+class Evidence(BaseModel):
+    document: str
+    page: int | None
+    quote: str
+    section: str | None = None  # heading path, for formats without pages
+
+
+class Finding(BaseModel):
+    checklist: str
+    requirement_id: str
+    section: str
+    citation: str
+    title: str
+    status: Status
+    missing: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    candidates: list[Evidence] = Field(default_factory=list)  # passages a reviewer should look at
+    due: dt.date | None = None
+    rationale: str
+
+
+class DocumentEntry(BaseModel):
+    path: str
+    sha256: str | None
+    kind: DocumentKind
+    format: str | None
+    title: str | None
+    pages: int | None
+    coverage: Coverage
+    error: str | None
+
+
+class ChecklistRef(BaseModel):
+    id: str
+    title: str
+    version: str
+
+
+class ToolInfo(BaseModel):
+    name: str = "hmo-audit"
+    version: str
+
+
+class SectionScore(BaseModel):
+    checklist: str
+    section: str
+    title: str
+    counts: dict[Status, int]
+    score: float | None  # met / applicable; None when nothing applies
+
+
+class Summary(BaseModel):
+    met: int = 0
+    partial: int = 0
+    not_met: int = 0
+    not_applicable: int = 0
+    needs_review: int = 0
+    score: float | None = None
+    sections: list[SectionScore] = Field(default_factory=list)
+
+
+class AuditReport(BaseModel):
+    schema_version: Literal["1"] = "1"
+    tool: ToolInfo
+    as_of: dt.date
+    generated_at: dt.datetime | None = None  # only when asked: it breaks byte-identical output
+    submission: SubmissionFacts = Field(default_factory=SubmissionFacts)
+    checklists: list[ChecklistRef]
+    documents: list[DocumentEntry]
+    findings: list[Finding]
+    summary: Summary

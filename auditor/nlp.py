@@ -1,0 +1,134 @@
+"""The spaCy side: a blank English pipeline with rule components, and matchers compiled from checklists.
+
+Imported only by commands that match text: importing spaCy costs most of a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+# Abbreviations plans write that the sentencizer would otherwise end a sentence on.
+_ABBREVIATIONS = ["Dr.", "Mr.", "Ms.", "Mrs.", "Dept.", "No.", "Inc.", "Co.", "Corp.", "St.", "vs.", "e.g.", "i.e.",
+                  "etc.", "approx.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
+                  "M.D.", "D.O.", "R.N.", "U.S.", "Sec.", "Art."]
+
+
+@Language.component("lower_lookup_lemmas")
+def _lower_lookup_lemmas(doc: Doc) -> Doc:
+    # spaCy's lookup lemmatizer keys on the token's exact text, so "Approves" would stay unlemmatised;
+    # lemmatising the lower-cased form makes every match case-insensitive.
+    table = _lemma_table()
+    for token in doc:
+        lower = token.lower_
+        token.lemma_ = table.get(lower, lower)
+    return doc
+
+
+@functools.cache
+def _lemma_table():
+    # spacy-lookups-data's English lookup table (a spaCy Table: string keys are hashed on access).
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@functools.cache
+def pipeline() -> Language:
+    nlp = spacy.blank("en")
+    for abbr in _ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+        nlp.tokenizer.add_special_case(abbr.lower(), [{"ORTH": abbr.lower()}])
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lower_lookup_lemmas")
+    nlp.add_pipe("fold_acronym_definitions")
+    return nlp
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&/-]{0,7}$")
+
+
+@Language.component("fold_acronym_definitions")
+def _fold_acronym_definitions(doc: Doc) -> Doc:
+    # "Quality Improvement (QI) Program": the acronym's definition sits inside the phrase a term names.
+    # Merging "(QI)" into the word before it lets "quality improvement program" match, while the
+    # passage's text stays verbatim.
+    spans = [doc[i - 1:i + 3] for i in range(1, len(doc) - 2)
+             if doc[i].text == "(" and doc[i + 2].text == ")" and _ACRONYM.match(doc[i + 1].text)
+             and doc[i - 1].is_alpha]
+    with doc.retokenize() as retokenizer:
+        last_end = -1
+        for span in spans:
+            if span.start >= last_end:
+                retokenizer.merge(span, attrs={"LEMMA": span[0].lemma_})
+                last_end = span.end
+    return doc
+
+
+_ALT = re.compile(r"[|?]|(^|\s)(re:|=)\S")
+
+
+class Vocabulary:
+    """Terms compiled into one PhraseMatcher (literal phrases) and one Matcher (phrases with alternatives).
+
+    A phrase is matched on lemmas, so "approve" also finds "approved" and "approves". Inside a phrase,
+    `a|b` offers alternatives for one word, a trailing `?` makes a word optional, `=word` matches the word
+    itself rather than its lemma ("=contracting" but not "contracts") and `re:regex` matches a word's text;
+    such phrases become one token pattern each, with the alternatives folded into `{"LEMMA": {"IN": [...]}}`.
+    """
+
+    def __init__(self, terms: dict[str, list[str]]) -> None:
+        nlp = pipeline()
+        self.terms = terms
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.matcher = Matcher(nlp.vocab)
+        for name, phrases in sorted(terms.items()):
+            literal = [p for p in phrases if not _ALT.search(p)]
+            patterned = [p for p in phrases if _ALT.search(p)]
+            if literal:
+                self.phrase_matcher.add(name, list(nlp.pipe(literal)))
+            if patterned:
+                self.matcher.add(name, [self._token_pattern(p) for p in patterned])
+
+    @staticmethod
+    def _token_pattern(phrase: str) -> list[dict]:
+        pattern: list[dict] = []
+        for word in phrase.split():
+            optional = word.endswith("?") and len(word) > 1
+            word = word[:-1] if optional else word
+            if word.startswith("re:") or (word.startswith("=") and len(word) > 1):
+                spec: dict = ({"TEXT": {"REGEX": word[3:]}} if word.startswith("re:")
+                              else {"LOWER": {"IN": [w.lower() for w in word[1:].split("|")]}})
+                pattern.append({**spec, "OP": "?"} if optional else spec)
+                continue
+            alternatives = sorted({_lemma_of(w) for w in word.split("|") if w})
+            tokens: list[list[str]] = [alt.split(" ") for alt in alternatives]
+            if any(len(t) > 1 for t in tokens):
+                raise ValueError(f"alternative {word!r} in {phrase!r} splits into several tokens")
+            spec = {"LEMMA": {"IN": [t[0] for t in tokens]}}
+            if optional:
+                spec["OP"] = "?"
+            pattern.append(spec)
+        return pattern
+
+    def match(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(term name, start token, end token) for every term occurrence in the doc."""
+        strings = doc.vocab.strings
+        found = [(strings[m], s, e) for m, s, e in self.phrase_matcher(doc)]
+        if len(self.matcher):  # an empty Matcher warns on every call
+            found += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+        return found
+
+
+def _lemma_of(word: str) -> str:
+    doc = pipeline()(word)
+    return " ".join(t.lemma_ for t in doc)
+
+
+def process(texts: Iterable[str]) -> Iterable[Doc]:
+    return pipeline().pipe(texts, batch_size=256)

@@ -1,0 +1,132 @@
+"""The annotate step: documents become passages (sentences, headings, table rows) tagged with the terms found.
+
+A passage is the smallest quotable unit of evidence. Each carries the terms found in its own text and,
+separately, the terms found in its context (the headings above it, a table's header row), so a check
+can tell "the sentence says it" from "the heading says it".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from auditor.document import Block, Document
+from auditor.nlp import Vocabulary, process
+
+# A "sentence" that is only a list label ("1.", "b)") belongs to the sentence after it.
+_LABEL_ONLY = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
+
+
+@dataclass
+class Passage:
+    doc: int  # index into the document list
+    block: int  # index of the (first) block within the document
+    text: str
+    page: int | None
+    section: tuple[str, ...]
+    kind: str  # heading, sentence, row
+    terms: set[str] = field(default_factory=set)
+    context_terms: set[str] = field(default_factory=set)
+    context: str = ""  # heading path and table header, for display
+
+    @property
+    def section_key(self) -> tuple[int, tuple[str, ...]]:
+        """The section this passage belongs to; a heading belongs to the section it opens."""
+        if self.kind == "heading":
+            return (self.doc, (*self.section, self.text))
+        return (self.doc, self.section)
+
+
+@dataclass
+class Corpus:
+    documents: list[Document]
+    passages: list[Passage]
+    by_section: dict[tuple[int, tuple[str, ...]], list[int]]
+    by_block: dict[tuple[int, int], list[int]]
+
+
+def _table_rows(blocks: list[tuple[int, Block]]) -> list[tuple[int, Block, str, str]]:
+    """Group table cells into rows: (first block index, first block, row text, header text)."""
+    rows: dict[tuple[int | None, int | None], list[tuple[int, Block]]] = defaultdict(list)
+    for index, block in blocks:
+        rows[(block.table, block.row)].append((index, block))
+    headers = {table: " | ".join(b.text for _, b in cells if b.text)
+               for (table, row), cells in rows.items() if row == 0}
+    result = []
+    for (table, row), cells in rows.items():
+        text = " | ".join(b.text for _, b in cells if b.text)
+        if text:
+            header = headers.get(table, "") if row != 0 else ""
+            result.append((cells[0][0], cells[0][1], text, header))
+    return result
+
+
+def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
+    """Split readable documents into passages and tag each with the terms the vocabulary finds."""
+    units: list[tuple[int, int, Block, str, str, str]] = []  # doc, block index, block, text, kind, header
+    for d, document in enumerate(documents):
+        if document.error:
+            continue
+        cells: list[tuple[int, Block]] = []
+        for b, block in enumerate(document.blocks):
+            if block.kind == "table_cell":
+                cells.append((b, block))
+            elif block.text.strip():
+                units.append((d, b, block, block.text, "heading" if block.kind == "heading" else "text", ""))
+        for b, block, text, header in _table_rows(cells):
+            units.append((d, b, block, text, "row", header))
+    units.sort(key=lambda u: (u[0], u[1]))
+
+    passages: list[Passage] = []
+    docs = process(u[3] for u in units)
+    for (d, b, block, _text, kind, header), sdoc in zip(units, docs, strict=True):
+        matches = vocabulary.match(sdoc)
+        spans = _sentences(sdoc) if kind == "text" else [(0, len(sdoc))]
+        for start, end in spans:
+            text = sdoc[start:end].text.strip()
+            if not text:
+                continue
+            terms = {name for name, s, _e in matches if start <= s < end}
+            passages.append(Passage(doc=d, block=b, text=text, page=block.page, section=tuple(block.section),
+                                    kind="sentence" if kind == "text" else kind, terms=terms,
+                                    context=" > ".join([*block.section, header] if header else block.section)))
+            if header:
+                passages[-1].context_terms |= _terms_of(header, vocabulary)
+    _add_context_terms(passages, vocabulary)
+
+    by_section: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
+    by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, passage in enumerate(passages):
+        by_section[passage.section_key].append(i)
+        by_block[(passage.doc, passage.block)].append(i)
+    return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block))
+
+
+def _sentences(sdoc) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    carry: int | None = None
+    for sent in sdoc.sents:
+        if _LABEL_ONLY.match(sent.text.strip()):
+            carry = sent.start if carry is None else carry
+            continue
+        spans.append((carry if carry is not None else sent.start, sent.end))
+        carry = None
+    if carry is not None:
+        spans.append((carry, len(sdoc)))
+    return spans
+
+
+def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
+    return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
+
+
+def _add_context_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
+    """Context terms of a passage: the terms of every heading above it (and of itself, for a heading)."""
+    heading_terms: dict[tuple[int, tuple[str, ...]], set[str]] = {
+        p.section_key: p.terms for p in passages if p.kind == "heading"
+    }
+    for passage in passages:
+        path = passage.section_key[1]
+        for depth in range(1, len(path) + 1):
+            passage.context_terms |= heading_terms.get((passage.doc, path[:depth]), set())

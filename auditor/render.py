@@ -1,0 +1,37 @@
+"""Reporters: every format renders the one AuditReport. JSON is the model's own dump."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from auditor.models import AuditReport
+
+FORMATS = ("json", "md", "html")
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    folder = resources.files("report_templates")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=jinja2.select_autoescape(
+        enabled_extensions=("html.j2",), default_for_string=False), trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda v: "n/a" if v is None else f"{v * 100:.0f}%"
+    env.filters["label"] = lambda s: s.replace("_", " ")
+    env.filters["mdcell"] = lambda s: " ".join(str(s).split()).replace("|", "\\|")
+    return env
+
+
+def render(report: AuditReport, fmt: str) -> str:
+    if fmt == "json":
+        return report.model_dump_json(indent=2) + "\n"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    template = _environment().get_template(f"report.{fmt}.j2")
+    findings_by_section: dict[tuple[str, str], list] = {}
+    for finding in report.findings:
+        findings_by_section.setdefault((finding.checklist, finding.section), []).append(finding)
+    return template.render(report=report, sections=report.summary.sections, by_section=findings_by_section,
+                           css=resources.files("report_templates").joinpath("report.css").read_text("utf-8"))

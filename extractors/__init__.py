@@ -1,0 +1,123 @@
+"""Turn submitted files into format-neutral Documents.
+
+`read_document` never raises: whatever goes wrong with a file becomes `Document.error`, so one bad
+file in a submission cannot stop the audit of the others.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+from collections.abc import Callable
+
+from auditor.document import Document
+
+from .common import ReadError, one_line, sha256_bytes
+from .docx import read_docx
+from .kind import guess_kind
+from .pdf import read_pdf
+from .text import read_markdown, read_plain_text
+
+__all__ = ["SUPPORTED_EXTENSIONS", "guess_kind", "iter_input_files", "read_document"]
+
+Reader = Callable[..., Document]
+_READERS: dict[str, tuple[str, Reader]] = {
+    ".pdf": ("pdf", read_pdf),
+    ".docx": ("docx", read_docx),
+    ".txt": ("text", read_plain_text),
+    ".text": ("text", read_plain_text),
+    ".md": ("markdown", read_markdown),
+    ".markdown": ("markdown", read_markdown),
+}
+SUPPORTED_EXTENSIONS = tuple(_READERS)
+
+# Advice for formats people commonly submit, so the error says what to do instead.
+_UNSUPPORTED_HINTS = {
+    ".doc": "legacy Word .doc files are not supported; save it as .docx or PDF",
+    ".rtf": "RTF files are not supported; save it as .docx or PDF",
+    ".odt": "OpenDocument files are not supported; save it as .docx or PDF",
+    ".xlsx": "spreadsheets are not supported; save the sheet as PDF",
+    ".xls": "spreadsheets are not supported; save the sheet as PDF",
+    ".csv": "spreadsheets are not supported; save the sheet as PDF",
+    ".pptx": "presentations are not supported; save it as PDF",
+    ".html": "web pages are not supported; save the page as PDF",
+    ".htm": "web pages are not supported; save the page as PDF",
+}
+
+# Facts and configuration that sit beside the documents in a submission folder.
+_NOT_DOCUMENTS = {"submission.yaml", "submission.yml", "overrides.yaml", "overrides.yml"}
+
+
+def read_document(path: pathlib.Path, display_path: str | None = None) -> Document:
+    """Read one file into a Document; failures are reported in `error`, never raised."""
+    shown = display_path if display_path is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Document(path=shown, error=one_line(f"cannot read the file: {exc.strerror or exc}"))
+    sha = sha256_bytes(data)
+    ext = path.suffix.lower()
+    entry = _READERS.get(ext)
+    if entry is None:
+        hint = _UNSUPPORTED_HINTS.get(ext)
+        kinds = ", ".join(SUPPORTED_EXTENSIONS)
+        message = hint or f"unsupported file type '{ext or '(no extension)'}'; supported types: {kinds}"
+        return Document(path=shown, sha256=sha, error=message)
+    fmt, reader = entry
+    if not data.strip():
+        detail = "0 bytes" if not data else "only white space"
+        return Document(path=shown, sha256=sha, format=fmt, error=f"empty file ({detail})")
+    try:
+        return reader(data, path=shown, sha256=sha, filename=path.name)
+    except ReadError as exc:
+        return Document(path=shown, sha256=sha, format=fmt, error=one_line(str(exc)))
+    except RecursionError:
+        return Document(path=shown, sha256=sha, format=fmt, error=f"{fmt} file is too deeply nested to read")
+    except Exception as exc:  # noqa: BLE001 - the promise is that a bad file never stops a run
+        return Document(
+            path=shown,
+            sha256=sha,
+            format=fmt,
+            error=one_line(f"could not read this {fmt} file ({type(exc).__name__}: {exc})"),
+        )
+
+
+def _display(given: str) -> str:
+    shown = given.replace(os.sep, "/")
+    while shown.startswith("./") and len(shown) > 2:
+        shown = shown[2:]
+    return shown.rstrip("/") or shown
+
+
+def _join(base: str, rel: str) -> str:
+    return rel if base in (".", "") else f"{base}/{rel}"
+
+
+def iter_input_files(paths: list[str]) -> list[tuple[pathlib.Path, str]]:
+    """Files to read, as (real path, path shown to the user), sorted by the shown path.
+
+    Folders are walked recursively, skipping hidden entries and submission config files; a file named
+    explicitly is kept even if hidden. Unsupported types are kept so they are reported, not dropped.
+    """
+    found: dict[pathlib.Path, tuple[pathlib.Path, str]] = {}
+    for given in paths:
+        root = pathlib.Path(given)
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {given}")
+        base = _display(given)
+        if root.is_file():
+            if root.name.lower() not in _NOT_DOCUMENTS:
+                found.setdefault(root.resolve(), (root, base))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel_dir = pathlib.Path(dirpath).relative_to(root).as_posix()
+            for name in filenames:
+                if name.startswith(".") or name.lower() in _NOT_DOCUMENTS:
+                    continue
+                real = pathlib.Path(dirpath) / name
+                if not real.is_file():
+                    continue  # sockets, FIFOs, dangling links
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                found.setdefault(real.resolve(), (real, _join(base, rel)))
+    return sorted(found.values(), key=lambda pair: pair[1])

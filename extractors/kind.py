@@ -1,0 +1,92 @@
+"""Guess what sort of quality-program document a file is from its title, first headings and name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from auditor.document import DocumentKind
+
+# Kinds in order of precedence *within one piece of text*: "Minutes of the Credentialing Committee" is
+# minutes, "Annual Evaluation of the QI Program" is an evaluation, "Delegated Credentialing Agreement"
+# is a contract. A program description is what is left once nothing more specific matched, as the
+# phrase "QI program" turns up in the titles of nearly every other kind.
+_PATTERNS: list[tuple[str, list[str]]] = [
+    ("committee_minutes", [r"\bminutes\b", r"\bmeeting of the\b.{0,80}\bcommittee\b"]),
+    ("work_plan", [r"\bwork\s*-?\s*plans?\b"]),
+    (
+        "annual_evaluation",
+        [
+            r"\bannual (?:program )?evaluation\b",
+            r"\bprogram evaluation\b",
+            r"\bevaluation of the\b.{0,60}\bprogram\b",
+            r"\b(?:qi|qm|qa|quality)\b.{0,40}\bannual report\b",
+            r"\bannual\b.{0,40}\b(?:qi|qm|qa|quality)\b.{0,40}\breport\b",
+        ],
+    ),
+    ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b"]),
+    # Not one of the document kinds: phrases that say the file is something else (a manual, a form,
+    # an audit report) and must not fall through to "contract" or "program description".
+    ("other", [r"\baudit report\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b"]),
+    (
+        "contract_template",
+        [
+            r"\bagreements?\b",
+            r"\bcontracts?\b",
+            r"\bparticipating (?:physician|provider|practitioner)s? (?:agreement|contract)\b",
+        ],
+    ),
+    ("credentialing_policy", [r"\b(?:re-?)?credentialing\b"]),
+    (
+        "qmp_description",
+        [
+            r"\bprogram description\b",
+            r"\bquality (?:management|improvement|assurance) program\b",
+            r"\bq[ima] program\b",
+            r"\bqmp\b",
+        ],
+    ),
+]
+_COMPILED = [(kind, [re.compile(p, re.IGNORECASE) for p in pats]) for kind, pats in _PATTERNS]
+
+# The title says most; the first headings less, each less than the one before; the file name least.
+_TITLE_WEIGHT = 5.0
+_HEADING_WEIGHTS = (3.0, 2.0, 1.5, 1.0, 1.0, 0.5, 0.5, 0.5)
+_FILENAME_WEIGHT = 1.5
+
+
+def _kind_of(text: str) -> str | None:
+    """The highest-precedence kind mentioned in one piece of text."""
+    text = re.sub(r"\s+", " ", text)
+    for kind, patterns in _COMPILED:
+        if any(p.search(text) for p in patterns):
+            return kind
+    return None
+
+
+def _filename_text(filename: str) -> str:
+    stem = PurePath(filename).stem
+    # "qi-program_description" -> "qi program description"; "QIWorkPlan" -> "QI Work Plan".
+    stem = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", stem)
+    return re.sub(r"[_\-.]+", " ", stem)
+
+
+def guess_kind(title: str | None, headings: list[str], filename: str) -> DocumentKind:
+    scores: dict[str, float] = {}
+    texts: list[tuple[str, float]] = []
+    if title:
+        texts.append((title, _TITLE_WEIGHT))
+    # The title is usually also the first heading; do not count it twice.
+    rest = [h for h in headings if h != title] if title else list(headings)
+    texts.extend(zip(rest, _HEADING_WEIGHTS, strict=False))
+    texts.append((_filename_text(filename), _FILENAME_WEIGHT))
+    for text, weight in texts:
+        kind = _kind_of(text)
+        if kind is not None:
+            scores[kind] = scores.get(kind, 0.0) + weight
+    if not scores:
+        return "other"
+    order = [kind for kind, _ in _PATTERNS]
+    # Ties go to the more specific kind.
+    best = max(scores, key=lambda k: (scores[k], -order.index(k)))
+    return best  # type: ignore[return-value]

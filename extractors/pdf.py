@@ -1,0 +1,353 @@
+"""PDF reader: pdfplumber for words, fonts and tables; pypdfium2 for a fast text-layer check."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from auditor.document import Block, Document
+
+from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, finish_document, section_number_depth
+from .pdf_layout import Item, Line, TableItem, page_items
+
+_SENTENCE_END = (".", ";", ",")
+_HEADING_MAX_WORDS = 12
+_LARGE_HEADING_MAX_WORDS = 20  # titles in a large font often wrap to two or three lines
+_LETTER_RE = re.compile(r"^[A-Z][.)]\s+\S")
+
+
+# ---------------------------------------------------------------- opening and the text-layer check
+
+
+def _probe_text_layer(data: bytes) -> None:
+    """Refuse scans before pdfplumber spends seconds on them (11 drawn pages took 10 s to find 0 chars)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise _encrypted() from exc
+        return  # let pdfplumber try, and report its own error
+    try:
+        total_chars = 0
+        image_pages = 0
+        n_pages = len(pdf)
+        for i in range(n_pages):
+            page = pdf[i]
+            try:
+                textpage = page.get_textpage()
+                chars = len(re.sub(r"\s+", "", textpage.get_text_range()))
+                textpage.close()
+                total_chars += chars
+                if chars < 400 and _looks_scanned(page, chars):
+                    image_pages += 1
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if n_pages and total_chars == 0:
+        raise ReadError(
+            f"PDF has no text layer ({n_pages} page(s) of images or drawn outlines, no characters); "
+            "it needs OCR before it can be checked"
+        )
+    if n_pages and image_pages * 2 > n_pages:
+        raise ReadError(
+            f"PDF is mostly scanned images: {image_pages} of {n_pages} page(s) carry almost no text "
+            f"({total_chars} characters in all); it needs OCR before it can be checked"
+        )
+
+
+def _looks_scanned(page: pdfium.PdfPage, chars: int) -> bool:
+    """A page image or a mass of drawn outlines (text converted to curves) stands in for text."""
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    image_area = 0.0
+    images = paths = 0
+    for obj in page.get_objects(max_depth=3):
+        if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+            x0, y0, x1, y1 = obj.get_bounds()
+            image_area += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+        elif obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths >= 300:
+                return True
+    return image_area >= 0.3 * area or (chars == 0 and images > 0)
+
+
+def _encrypted() -> ReadError:
+    return ReadError("encrypted PDF: it needs a password to open; ask for an unprotected copy")
+
+
+def _open_error(exc: Exception) -> ReadError:
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(inner, PDFPasswordIncorrect):
+        return _encrypted()
+    if isinstance(inner, PDFEncryptionError):
+        return ReadError(f"encrypted PDF: its encryption is not supported ({inner})")
+    detail = str(inner) or type(inner).__name__
+    return ReadError(f"damaged or truncated PDF, cannot be read ({detail})")
+
+
+# ---------------------------------------------------------------- document-wide statistics
+
+
+def _drop_running_heads(items: list[Item], n_pages: int) -> list[Item]:
+    """Remove page headers and footers ("Page 3 of 43", the plan's name atop every page).
+
+    They would otherwise break paragraphs at page ends and, when bold, open bogus sections.
+    """
+    if n_pages < 3:
+        return items
+
+    def key(line: Line) -> str | None:
+        margin = 0.1 * line.page_height
+        if line.top > margin and line.bottom < line.page_height - margin:
+            return None
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    pages_with: defaultdict[str, set[int]] = defaultdict(set)
+    for item in items:
+        if isinstance(item, Line) and (k := key(item)) is not None:
+            pages_with[k].add(item.page)
+    repeated = {k for k, pages in pages_with.items() if len(pages) >= max(3, n_pages // 2)}
+    return [i for i in items if not (isinstance(i, Line) and key(i) in repeated)]
+
+
+@dataclass
+class _Stats:
+    body_size: float
+    body_bold: bool
+    gap_ratio: float  # usual white space between lines of one paragraph, as a fraction of font size
+
+
+def _stats(lines: list[Line]) -> _Stats:
+    sizes: Counter[float] = Counter()
+    bold_at: Counter[bool] = Counter()
+    for ln in lines:
+        sizes[ln.size] += len(ln.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    gaps: Counter[float] = Counter()
+    prev: Line | None = None
+    for ln in lines:
+        if ln.size == body:
+            bold_at[ln.bold] += len(ln.text)
+            if prev is not None and prev.size == body and prev.page == ln.page and prev.col == ln.col:
+                gap = ln.top - prev.bottom
+                if -1 <= gap < 1.5 * body:
+                    gaps[round(gap * 2) / 2] += 1
+        prev = ln
+    gap = gaps.most_common(1)[0][0] if gaps else 0.2 * body
+    return _Stats(body_size=body, body_bold=bold_at[True] > bold_at[False], gap_ratio=max(gap, 0.0) / body)
+
+
+# ---------------------------------------------------------------- lines -> groups -> blocks
+
+
+@dataclass
+class _Group:
+    lines: list[Line] = field(default_factory=list)
+    gap_before: float = 1e9  # white space above the first line (1e9: top of a page or column)
+
+    @property
+    def text(self) -> str:
+        return " ".join(ln.text for ln in self.lines)
+
+
+def _styled(line: Line, stats: _Stats) -> bool:
+    """Set in a heading style: a larger font, or bold where the body is not."""
+    return line.size > stats.body_size + 0.5 or (line.bold and not stats.body_bold)
+
+
+def _short(line: Line, fraction: float) -> bool:
+    width = line.col_right - line.col_left
+    return width > 0 and line.x1 < line.col_right - fraction * width
+
+
+def _starts_new_group(prev: Line, line: Line, group: _Group, stats: _Stats) -> bool:
+    if prev.page != line.page or prev.col != line.col or line.top < prev.top - 1:
+        return True
+    if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
+        return True
+    gap = line.top - prev.bottom
+    if _styled(line, stats):
+        # Heading lines join only when set solid: two headings in a row stay two headings.
+        if gap > 0.4 * line.size:
+            return True
+    elif gap > line.size * (stats.gap_ratio + 0.3) + 1.0:
+        return True
+    text = line.text
+    if LIST_ITEM_RE.match(text):
+        return True
+    starts_sentence = text[:1].isupper() or text[:1].isdigit()
+    if prev.text.endswith((".", "!", "?", ":")) and _short(prev, 0.15) and starts_sentence:
+        return True  # a short last line ends the paragraph even without extra white space
+    # "1.03-1 Structure" on a line of its own, body text straight after.
+    return len(group.lines) == 1 and _short(prev, 0.15) and _numbered_title(prev.text)
+
+
+def _numbered_title(text: str) -> bool:
+    if len(text.split()) > _HEADING_MAX_WORDS or text.endswith(_SENTENCE_END):
+        return False
+    depth = section_number_depth(text)
+    if depth is None and not _LETTER_RE.match(text):
+        return False
+    if depth is None or (depth == 1 and text[:1].isdigit()):
+        # "1. Review minutes" and "a. Review minutes" are list items; "1. Purpose", "A. Benefits of a
+        # Compliance Plan" or "1. SCOPE OF SERVICES" are headings.
+        words = [w for w in text.split()[1:] if len(w) > 3]
+        return bool(words) and all(w[:1].isupper() for w in words)
+    return True
+
+
+def _centred_title(line: Line) -> bool:
+    """A short Title Case line centred in its column: a heading set in the body font."""
+    width = line.col_right - line.col_left
+    left, right = line.x0 - line.col_left, line.col_right - line.x1
+    if width <= 0 or left < 0.15 * width or abs(left - right) > 0.1 * width:
+        return False
+    words = line.text.split()
+    if len(words) > 8 or line.text.endswith(_SENTENCE_END):
+        return False
+    significant = [w for w in words if len(w) > 3]
+    return bool(significant) and all(w[:1].isupper() for w in significant)
+
+
+def _classify(group: _Group, prev_kind: str | None, stats: _Stats) -> str:
+    text = group.text
+    first = group.lines[0]
+    if text[:1] in GLYPH_BULLETS:
+        return "list_item"
+    words = len(text.split())
+    sentence_like = text.endswith(_SENTENCE_END) or not any(c.isalpha() for c in text)
+    if _styled(first, stats) and not sentence_like:
+        limit = _LARGE_HEADING_MAX_WORDS if first.size > stats.body_size + 0.5 else _HEADING_MAX_WORDS
+        if words <= limit and len(group.lines) <= 3:
+            return "heading"
+    paragraph_gap = first.size * (stats.gap_ratio + 0.3) + 1.0
+    set_apart = group.gap_before > paragraph_gap or prev_kind in (None, "heading")
+    if len(group.lines) == 1 and set_apart and (_numbered_title(text) or _centred_title(first)):
+        return "heading"
+    if LIST_ITEM_RE.match(text):
+        return "list_item"
+    return "paragraph"
+
+
+def _heading_levels(headings: list[tuple[Block, Line]]) -> None:
+    """Level by font: the largest heading style is 1; bold outranks regular at one size.
+
+    Within one style, deeper numbering ("2.1" under "2.") goes one level down per step.
+    """
+    keys = sorted({(ln.size, ln.bold) for _, ln in headings}, reverse=True)
+    rank = {k: i + 1 for i, k in enumerate(keys)}
+    depths: defaultdict[tuple[float, bool], list[int]] = defaultdict(list)
+    for block, ln in headings:
+        if (d := section_number_depth(block.text)) is not None:
+            depths[(ln.size, ln.bold)].append(d)
+    for block, ln in headings:
+        key = (ln.size, ln.bold)
+        level = rank[key]
+        d = section_number_depth(block.text)
+        if d is not None and depths[key]:
+            level += d - min(depths[key])
+        block.level = level
+
+
+def _blocks(items: list[Item], stats: _Stats) -> list[Block]:
+    blocks: list[Block] = []
+    headings: list[tuple[Block, Line]] = []
+    table_index = 0
+    prev_kind: str | None = None
+
+    def emit(group: _Group) -> None:
+        nonlocal prev_kind
+        kind = _classify(group, prev_kind, stats)
+        block = Block(kind=kind, text=group.text, page=group.lines[0].page)  # type: ignore[arg-type]
+        blocks.append(block)
+        if kind == "heading":
+            headings.append((block, group.lines[0]))
+        prev_kind = kind
+
+    group: _Group | None = None
+    for item in items:
+        if isinstance(item, TableItem):
+            if group is not None:
+                emit(group)
+                group = None
+            for r, row in enumerate(item.rows):
+                blocks.extend(
+                    Block(kind="table_cell", text=cell, page=item.page, table=table_index, row=r, col=c)
+                    for c, cell in enumerate(row)
+                    if cell and cell.strip()
+                )
+            table_index += 1
+            prev_kind = "table_cell"
+            continue
+        prev = group.lines[-1] if group is not None else None
+        if group is None or prev is None or _starts_new_group(prev, item, group, stats):
+            if group is not None:
+                emit(group)
+            same_flow = prev is not None and prev.page == item.page and prev.col == item.col
+            gap = item.top - prev.bottom if same_flow and prev is not None and item.top >= prev.top else 1e9
+            group = _Group(lines=[item], gap_before=gap)
+        else:
+            group.lines.append(item)
+    if group is not None:
+        emit(group)
+    _heading_levels(headings)
+    return blocks
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _check_decodable(lines: list[Line]) -> None:
+    text = " ".join(ln.text for ln in lines)
+    cid = len(re.findall(r"\(cid:\d+\)", text))
+    if cid and cid * 6 > len(text) * 0.3:  # each "(cid:NN)" stands for one glyph of about 6 characters
+        raise ReadError("PDF text cannot be decoded (its fonts carry no Unicode map); it needs OCR")
+
+
+def read_pdf(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
+    if b"%PDF" not in data[:1024]:
+        raise ReadError("not a PDF file (no %PDF header); is it another format renamed to .pdf?")
+    _probe_text_layer(data)
+    items: list[Item] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on bad input
+        raise _open_error(exc) from exc
+    with pdf:
+        try:
+            n_pages = len(pdf.pages)
+        except Exception as exc:  # noqa: BLE001
+            raise _open_error(exc) from exc
+        failed = 0
+        for page_no, page in enumerate(pdf.pages, start=1):
+            try:
+                items.extend(page_items(page, page_no))
+            except Exception:  # noqa: BLE001 - one bad page should not lose the others
+                failed += 1
+            finally:
+                page.close()  # pdfplumber keeps ~4 MB of parsed objects per page otherwise
+    if n_pages and failed == n_pages:
+        raise ReadError("damaged PDF: none of its pages could be read")
+    items = _drop_running_heads(items, n_pages)
+    lines = [i for i in items if isinstance(i, Line)]
+    _check_decodable(lines)
+    stats = _stats(lines)
+    return finish_document(
+        path=path,
+        sha256=sha256,
+        fmt="pdf",
+        blocks=_blocks(items, stats),
+        pages=n_pages,
+        filename=filename,
+    )

@@ -1,0 +1,187 @@
+"""Each check type on small documents, through the engine, with a checklist built in the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.checklists import ChecklistError, _load
+from auditor.models import Checklist
+from tests.helpers import judge, markdown_document
+
+TERMS = {
+    "committee": ["quality committee", "QIC"],
+    "board": ["board of directors", "the board"],
+    "approve": ["approve", "approval"],
+    "minutes": ["minutes"],
+    "signed": ["signed", "signature"],
+}
+
+
+def checklist(evidence: dict) -> Checklist:
+    return Checklist.model_validate({
+        "id": "t", "title": "test", "version": "1", "source": "test", "terms": TERMS,
+        "sections": [{"id": "S", "title": "S", "requirements": [{
+            "id": "R", "citation": "c", "title": "t", "text": "t", "evidence": evidence,
+            "examples": {"pass": ["x"], "fail": ["y"]}}]}],
+    })
+
+
+def run(evidence: dict, *docs: tuple[str, str]):
+    documents = [markdown_document(text, kind=kind, path=f"d{i}.md") for i, (text, kind) in enumerate(docs)]
+    return judge(documents, checklist(evidence), "R")
+
+
+PHRASE = {"type": "phrase", "all": ["board", "approve"]}
+
+
+def test_phrase_in_one_sentence_is_met_with_quote():
+    finding = run(PHRASE, ("Intro text. The Board of Directors approves the program each year. Other.", "other"))
+    assert finding.status == "met"
+    assert [e.quote for e in finding.evidence] == ["The Board of Directors approves the program each year."]
+    assert finding.evidence[0].document == "d0.md"
+
+
+def test_terms_in_different_sentences_do_not_meet_sentence_scope():
+    text = "The Board of Directors meets monthly. Staff approve invoices."
+    assert run(PHRASE, (text, "other")).status == "not_met"
+    assert run({**PHRASE, "scope": "window", "window": 2}, (text, "other")).status == "met"
+
+
+def test_window_does_not_cross_sections():
+    text = "# One\nThe Board of Directors meets monthly.\n\n# Two\nStaff approve invoices."
+    assert run({**PHRASE, "scope": "window", "window": 3}, (text, "other")).status == "not_met"
+
+
+def test_section_scope_spans_the_section_including_its_heading():
+    text = "# Board of Directors\nIt meets monthly.\n\nIt gives approval to the plan.\n\n# Other\nNothing."
+    finding = run({**PHRASE, "scope": "section"}, (text, "other"))
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "Board of Directors"
+
+
+def test_context_term_may_come_from_the_heading_above():
+    evidence = {"type": "phrase", "all": ["approve"], "context": ["committee"]}
+    assert run(evidence, ("# Quality Committee\n## Duties\n- Approve studies.", "other")).status == "met"
+    assert run(evidence, ("# Finance\n## Duties\n- Approve studies.", "other")).status == "not_met"
+
+
+def test_context_term_may_come_from_a_table_header():
+    evidence = {"type": "phrase", "all": [["increase"]], "context": [["goal"]]}
+    table = "| Goal | Owner |\n| --- | --- |\n| Increase screening | Ann |\n"
+    finding = run(evidence, (table, "other"))
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "Increase screening | Ann"
+
+
+def test_negated_passage_needs_review_and_is_not_evidence():
+    finding = run(PHRASE, ("The Board of Directors does not approve the program.", "other"))
+    assert finding.status == "needs_review"
+    assert not finding.evidence
+    assert finding.candidates[0].quote == "The Board of Directors does not approve the program."
+    # "not limited to" does not negate
+    assert run(PHRASE, ("The Board approves items including but not limited to the plan.", "other")).status == "met"
+
+
+def test_evidence_outside_the_expected_documents_needs_review():
+    evidence = {**PHRASE, "documents": ["contract_template"]}
+    text = "The Board of Directors approves the program."
+    assert run(evidence, (text, "qmp_description")).status == "needs_review"
+    finding = run(evidence, (text, "qmp_description"), (text, "contract_template"))
+    assert finding.status == "met"
+    assert finding.evidence[0].document == "d1.md"
+
+
+def test_exclude_terms_disqualify_a_passage():
+    evidence = {**PHRASE, "exclude": [["draft"]]}
+    assert run(evidence, ("The Board approves the draft plan.", "other")).status == "not_met"
+
+
+def test_section_check_needs_a_heading_with_body():
+    evidence = {"type": "section", "heading": ["minutes"], "min_words": 3}
+    assert run(evidence, ("# Meeting minutes\nThe committee met and decided things.", "other")).status == "met"
+    assert run(evidence, ("# Meeting minutes\nNone.\n\n# Next\nSomething else entirely here.", "other")).status \
+        == "not_met"
+    assert run(evidence, ("Minutes are kept on file by the coordinator.", "other")).status == "not_met"
+
+
+def test_document_check_recognises_kind():
+    evidence = {"type": "document", "kinds": ["committee_minutes"]}
+    assert run(evidence, ("# Minutes\nMet.", "committee_minutes")).status == "met"
+    assert run(evidence, ("# Minutes\nMet.", "other")).status == "not_met"
+
+
+ALL_OF = {"type": "all_of", "elements": {
+    "approval": PHRASE,
+    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]},
+    "committee": {"type": "phrase", "all": ["committee"]},
+}}
+
+
+def test_all_of_reports_missing_elements_as_partial():
+    finding = run(ALL_OF, ("The Board approves the plan. The QIC meets monthly.", "other"))
+    assert finding.status == "partial"
+    assert finding.missing == ["signed_minutes"]
+    assert len(finding.evidence) == 2
+
+
+def test_all_of_met_and_not_met():
+    text = "The Board approves the plan. Minutes are signed. The QIC meets."
+    assert run(ALL_OF, (text, "other")).status == "met"
+    assert run(ALL_OF, ("Nothing relevant here.", "other")).status == "not_met"
+
+
+def test_all_of_with_only_review_and_met_elements_needs_review():
+    text = "The Board approves the plan. Minutes are not signed. The QIC meets."
+    finding = run(ALL_OF, (text, "other"))
+    assert finding.status == "needs_review"
+    assert finding.missing == ["signed_minutes"]
+
+
+def test_any_of_takes_the_first_met_alternative():
+    evidence = {"type": "any_of", "elements": {"doc": {"type": "document", "kinds": ["committee_minutes"]},
+                                               "said": {"type": "phrase", "all": ["minutes", "signed"]}}}
+    assert run(evidence, ("Minutes are signed.", "other")).status == "met"
+    assert run(evidence, ("Minutes are kept.", "other")).status == "not_met"
+
+
+def test_unreadable_document_turns_not_met_into_needs_review():
+    from auditor.document import Document
+
+    broken = Document(path="broken.pdf", error="corrupt PDF")
+    documents = [markdown_document("Nothing relevant.", path="ok.md"), broken]
+    finding = judge(documents, checklist(PHRASE), "R")
+    assert finding.status == "needs_review"
+    assert "broken.pdf" in finding.rationale
+
+
+def test_applicability_from_facts():
+    from auditor.models import SubmissionFacts
+
+    data = checklist(PHRASE).model_dump(by_alias=True)
+    data["sections"][0]["requirements"][0]["applies_if"] = [{"fact": "members", "lt": 20000, "reason": "small"}]
+    conditional = Checklist.model_validate(data)
+    docs = [markdown_document("The Board approves the plan.")]
+    assert judge(docs, conditional, "R", SubmissionFacts(members=30000)).status == "not_applicable"
+    assert judge(docs, conditional, "R", SubmissionFacts()).status == "not_applicable"
+    assert judge(docs, conditional, "R", SubmissionFacts(members=100)).status == "met"
+
+
+def test_unknown_term_name_is_a_checklist_error(tmp_path):
+    data = checklist({"type": "phrase", "all": ["no_such_term"]}).model_dump(by_alias=True)
+    path = tmp_path / "bad.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ChecklistError, match="unknown term 'no_such_term'"):
+        _load(str(path))
+
+
+def test_invalid_check_type_is_a_checklist_error(tmp_path):
+    data = checklist(PHRASE).model_dump(by_alias=True)
+    data["sections"][0]["requirements"][0]["evidence"] = {"type": "regex", "pattern": "x"}
+    path = tmp_path / "bad.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ChecklistError, match="invalid checklist"):
+        _load(str(path))
