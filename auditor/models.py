@@ -6,7 +6,7 @@ The report is the one canonical run object: JSON is its dump, Markdown and HTML 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -42,6 +42,7 @@ class PhraseCheck(_Strict):
     scope: Literal["sentence", "window", "paragraph", "section"] = "sentence"
     window: int = Field(default=2, ge=1, le=10)  # sentences, for scope "window"
     documents: list[DocumentKind] = Field(default_factory=list)  # where evidence must be; elsewhere -> review
+    prefer: list[DocumentKind] = Field(default_factory=list)  # where to look first; elsewhere still counts
     negation: bool = True  # a negated passage ("are not signed") is a candidate for review, never evidence
 
     @model_validator(mode="after")

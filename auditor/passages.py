@@ -93,7 +93,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
                                     context=" > ".join([*block.section, header] if header else block.section)))
             if header:
                 passages[-1].context_terms |= _terms_of(header, vocabulary)
-    _add_context_terms(passages, vocabulary)
+    _add_context_terms(passages, documents, vocabulary)
 
     by_section: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
     by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -121,12 +121,18 @@ def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
     return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
 
 
-def _add_context_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
-    """Context terms of a passage: the terms of every heading above it (and of itself, for a heading)."""
+def _add_context_terms(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary) -> None:
+    """Context terms of a passage: those of the document's title and of every heading above it.
+
+    The title counts for every passage: under "Quality Improvement Program Description", a section on
+    "Data and Analytic Resources" is about the program's resources even when its heading does not say so.
+    """
     heading_terms: dict[tuple[int, tuple[str, ...]], set[str]] = {
         p.section_key: p.terms for p in passages if p.kind == "heading"
     }
+    titles = {d: _terms_of(doc.title, vocabulary) for d, doc in enumerate(documents) if doc.title and not doc.error}
     for passage in passages:
+        passage.context_terms |= titles.get(passage.doc, set())
         path = passage.section_key[1]
         for depth in range(1, len(path) + 1):
             passage.context_terms |= heading_terms.get((passage.doc, path[:depth]), set())

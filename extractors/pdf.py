@@ -77,7 +77,7 @@ def _looks_scanned(page: pdfium.PdfPage, chars: int) -> bool:
             image_area += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
         elif obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
             paths += 1
-            if paths >= 300:
+            if paths >= 500:
                 return True
     return image_area >= 0.3 * area or (chars == 0 and images > 0)
 
@@ -329,16 +329,17 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
             n_pages = len(pdf.pages)
         except Exception as exc:  # noqa: BLE001
             raise _open_error(exc) from exc
-        failed = 0
+        failures: list[Exception] = []
         for page_no, page in enumerate(pdf.pages, start=1):
             try:
                 items.extend(page_items(page, page_no))
-            except Exception:  # noqa: BLE001 - one bad page should not lose the others
-                failed += 1
+            except Exception as exc:  # noqa: BLE001 - one bad page should not lose the others
+                failures.append(exc)  # shows as coverage.pages_read < pages
             finally:
                 page.close()  # pdfplumber keeps ~4 MB of parsed objects per page otherwise
-    if n_pages and failed == n_pages:
-        raise ReadError("damaged PDF: none of its pages could be read")
+    if n_pages and len(failures) == n_pages:
+        first = failures[0]
+        raise ReadError(f"damaged PDF: none of its pages could be read ({type(first).__name__}: {first})")
     items = _drop_running_heads(items, n_pages)
     lines = [i for i in items if isinstance(i, Line)]
     _check_decodable(lines)

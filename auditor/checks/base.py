@@ -46,8 +46,9 @@ class EvalContext:
             for pos, i in enumerate(members):
                 self.section_pos[i] = pos
 
-    def in_preferred_order(self, passages: list[int]) -> list[int]:
-        rank = {kind: r for r, kind in enumerate(KIND_ORDER)}
+    def in_preferred_order(self, passages: list[int], prefer: list[str] | tuple[str, ...] = ()) -> list[int]:
+        order = [*prefer, *(k for k in KIND_ORDER if k not in prefer)]
+        rank = {kind: r for r, kind in enumerate(order)}
         return sorted(passages, key=lambda i: (rank.get(self.kind_of(i), len(rank)), i))
 
     def keys(self, refs: list[TermRef]) -> list[str]:

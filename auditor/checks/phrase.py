@@ -61,7 +61,7 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     seeds_by_term = [ctx.with_term.get(t, []) for t in required]
     if not seeds_by_term:
         seeds_by_term = [sorted({i for t in alternatives for i in ctx.with_term.get(t, [])})]
-    seeds = ctx.in_preferred_order(min(seeds_by_term, key=len))
+    seeds = ctx.in_preferred_order(min(seeds_by_term, key=len), check.documents or check.prefer)
 
     passages = ctx.corpus.passages
     candidates: list[int] = []
@@ -99,4 +99,6 @@ def describe(check: PhraseCheck, show) -> str:
     text = f"{'; '.join(parts)} within {where}"
     if check.documents:
         text += f" of a {' or '.join(check.documents)} document"
+    elif check.prefer:
+        text += f", looking first in {' or '.join(check.prefer)} documents"
     return text

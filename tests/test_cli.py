@@ -1,0 +1,103 @@
+"""The command line: formats, exit codes, and the commands that must start without spaCy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from auditor.cli import main
+from tests.conftest import SAMPLE
+
+AUDIT = ["audit", str(SAMPLE), "--as-of", "2025-03-01"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_audit_json_to_stdout():
+    result = invoke(*AUDIT, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["schema_version"] == "1"
+    assert report["as_of"] == "2025-03-01"
+    assert {f["status"] for f in report["findings"]} == {"met", "partial", "not_met", "needs_review", "not_applicable"}
+    assert "finding(s)" in result.stderr
+
+
+def test_audit_html_to_file(tmp_path):
+    out = tmp_path / "report.html"
+    result = invoke(*AUDIT, "--format", "html", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "Casco Bay Health Plan" in html
+    assert "<script" not in html and "http" not in html.split("<body>")[1]  # self-contained, no network
+
+
+def test_fail_on_levels():
+    assert invoke(*AUDIT, "--fail-on", "never").exit_code == 0
+    assert invoke(*AUDIT, "--fail-on", "not_met").exit_code == 1
+    assert invoke(*AUDIT, "--fail-on", "partial").exit_code == 1
+
+
+def test_fail_on_is_not_triggered_when_everything_is_met(tmp_path):
+    (tmp_path / "qmp.md").write_text("# Quality Program\nThe Board of Directors approves the QM Program each year.\n")
+    args = ["audit", str(tmp_path / "qmp.md"), "--as-of", "2025-03-01", "--checklist", "maine-ch109"]
+    assert invoke(*args, "--fail-on", "not_met").exit_code == 1  # most requirements are missing here
+    assert invoke(*args, "--fail-on", "never").exit_code == 0
+
+
+def test_no_readable_document_exits_2(tmp_path):
+    (tmp_path / "broken.pdf").write_bytes(b"this is not a pdf")
+    result = invoke("audit", str(tmp_path), "--format", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["documents"][0]["error"]
+    assert all(f["status"] in ("needs_review", "not_applicable") for f in report["findings"])
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert invoke("audit", str(tmp_path / "missing")).exit_code == 2
+    assert invoke(*AUDIT, "--checklist", "no-such-checklist").exit_code == 2
+    assert invoke(*AUDIT, "--format", "pdf").exit_code == 2
+    assert invoke("explain", "maine-ch109", "9.99").exit_code == 2
+
+
+def test_invalid_submission_yaml_is_a_usage_error(tmp_path):
+    (tmp_path / "a.md").write_text("# Title\nText.\n")
+    (tmp_path / "submission.yaml").write_text("members: lots\n")
+    result = invoke("audit", str(tmp_path))
+    assert result.exit_code == 2
+    assert "members" in result.output
+
+
+def test_checklists_lists_counts():
+    result = invoke("checklists")
+    assert result.exit_code == 0
+    assert "maine-ch109" in result.output and "requirements" in result.output
+
+
+def test_explain_shows_rule_citation_evidence_and_deadline():
+    result = invoke("explain", "maine-ch109", "1.03-1.C")
+    assert result.exit_code == 0
+    assert "§ 1.03-1(C)" in result.output
+    assert "timetable" in result.output and "work plan" in result.output
+    assert "Deadline:" in result.output and "annual" in result.output
+
+
+def test_help_documents_exit_codes():
+    for command in ([], ["audit"], ["checklists"], ["explain"]):
+        result = invoke(*command, "--help")
+        assert result.exit_code == 0
+        assert "Exit codes" in result.output
+
+
+def test_help_checklists_and_explain_do_not_import_spacy():
+    code = ("import sys; from click.testing import CliRunner; from auditor.cli import main; "
+            "[CliRunner().invoke(main, a) for a in (['--help'], ['checklists'], ['explain', 'maine-ch109', '1.03']) ]; "
+            "print('spacy' in sys.modules, 'pdfplumber' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
