@@ -86,9 +86,22 @@ def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: ch
             status = "needs_review"
         rationale += note
     return Finding(**base, status=status, missing=result.missing,
-                   evidence=[_evidence(passages[i], corpus) for i in result.evidence[:MAX_QUOTES]],
+                   evidence=[_evidence(passages[i], corpus) for i in _with_body(result.evidence, corpus)[:MAX_QUOTES]],
                    candidates=[_evidence(passages[i], corpus) for i in result.candidates[:MAX_QUOTES]],
                    rationale=rationale)
+
+
+def _with_body(evidence: list[int], corpus: Corpus) -> list[int]:
+    """A heading alone is too short to judge by: quote the first sentence under it as well."""
+    out: list[int] = []
+    for i in evidence:
+        out.append(i)
+        passage = corpus.passages[i]
+        if passage.kind == "heading":
+            body = [j for j in corpus.by_section.get(passage.section_key, []) if corpus.passages[j].kind != "heading"]
+            if body and body[0] not in evidence:
+                out.append(body[0])
+    return list(dict.fromkeys(out))
 
 
 def _rationale(requirement: Requirement, checklist: Checklist, result: checks.CheckResult,

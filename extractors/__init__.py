@@ -6,6 +6,7 @@ file in a submission cannot stop the audit of the others.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pathlib
 from collections.abc import Callable
@@ -13,23 +14,26 @@ from collections.abc import Callable
 from auditor.document import Document
 
 from .common import ReadError, one_line, sha256_bytes
-from .docx import read_docx
 from .kind import guess_kind
-from .pdf import read_pdf
-from .text import read_markdown, read_plain_text
 
 __all__ = ["SUPPORTED_EXTENSIONS", "guess_kind", "iter_input_files", "read_document"]
 
-Reader = Callable[..., Document]
-_READERS: dict[str, tuple[str, Reader]] = {
-    ".pdf": ("pdf", read_pdf),
-    ".docx": ("docx", read_docx),
-    ".txt": ("text", read_plain_text),
-    ".text": ("text", read_plain_text),
-    ".md": ("markdown", read_markdown),
-    ".markdown": ("markdown", read_markdown),
+# extension -> (format, module, reader). Readers are imported on first use: pdfplumber, pypdfium2
+# and python-docx cost ~90 ms to import, which commands that read no documents should not pay.
+_READERS: dict[str, tuple[str, str, str]] = {
+    ".pdf": ("pdf", "pdf", "read_pdf"),
+    ".docx": ("docx", "docx", "read_docx"),
+    ".txt": ("text", "text", "read_plain_text"),
+    ".text": ("text", "text", "read_plain_text"),
+    ".md": ("markdown", "text", "read_markdown"),
+    ".markdown": ("markdown", "text", "read_markdown"),
 }
 SUPPORTED_EXTENSIONS = tuple(_READERS)
+
+
+def _reader(module: str, name: str) -> Callable[..., Document]:
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 
 # Advice for formats people commonly submit, so the error says what to do instead.
 _UNSUPPORTED_HINTS = {
@@ -63,12 +67,12 @@ def read_document(path: pathlib.Path, display_path: str | None = None) -> Docume
         kinds = ", ".join(SUPPORTED_EXTENSIONS)
         message = hint or f"unsupported file type '{ext or '(no extension)'}'; supported types: {kinds}"
         return Document(path=shown, sha256=sha, error=message)
-    fmt, reader = entry
+    fmt, module, name = entry
     if not data.strip():
         detail = "0 bytes" if not data else "only white space"
         return Document(path=shown, sha256=sha, format=fmt, error=f"empty file ({detail})")
     try:
-        return reader(data, path=shown, sha256=sha, filename=path.name)
+        return _reader(module, name)(data, path=shown, sha256=sha, filename=path.name)
     except ReadError as exc:
         return Document(path=shown, sha256=sha, format=fmt, error=one_line(str(exc)))
     except RecursionError:

@@ -207,9 +207,7 @@ class _DocxReader:
                 seen.append(cell._tc)
                 text = _cell_text(cell)
                 if text.strip():
-                    self.blocks.append(
-                        Block(kind="table_cell", text=text, page=self.page, table=index, row=r, col=c)
-                    )
+                    self.blocks.append(Block(kind="table_cell", text=text, page=self.page, table=index, row=r, col=c))
             self._advance(max((a for _, a in breaks), default=0))
 
 
@@ -226,8 +224,7 @@ def _cell_text(cell: _Cell) -> str:
 def _open(data: bytes) -> Any:
     if data.startswith(_OLE_MAGIC):
         raise ReadError(
-            "not a .docx: this is a legacy Word .doc or a password-protected file; "
-            "save it as an unprotected .docx"
+            "not a .docx: this is a legacy Word .doc or a password-protected file; save it as an unprotected .docx"
         )
     if not data.startswith(b"PK"):
         raise ReadError("not a valid .docx file (it is not a ZIP package)")
@@ -256,6 +253,4 @@ def read_docx(data: bytes, *, path: str, sha256: str, filename: str) -> Document
         pages = None
         for block in blocks:
             block.page = None
-    return finish_document(
-        path=path, sha256=sha256, fmt="docx", blocks=blocks, pages=pages, filename=filename
-    )
+    return finish_document(path=path, sha256=sha256, fmt="docx", blocks=blocks, pages=pages, filename=filename)

@@ -214,13 +214,9 @@ def page_items(page: Any, page_no: int) -> list[Item]:
         bboxes.append(tuple(float(v) for v in table.bbox))  # type: ignore[arg-type]
     # A tolerance relative to font size keeps tightly set small capitals ("FOR FURTHER INFORMATION")
     # apart; splitting on font changes keeps footnote markers off the words they follow.
-    words = page.extract_words(
-        extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance_ratio=0.2
-    )
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance_ratio=0.2)
     words = [
-        w
-        for w in words
-        if w.get("upright", True) and w["text"].strip() and not any(_inside(w, b) for b in bboxes)
+        w for w in words if w.get("upright", True) and w["text"].strip() and not any(_inside(w, b) for b in bboxes)
     ]
     lines = order_lines(words, page_no, float(page.height))
     items: list[Item] = []

@@ -195,20 +195,13 @@ def read_markdown(data: bytes, *, path: str, sha256: str, filename: str) -> Docu
         elif heading := _ATX_RE.match(line):
             blocks.append(Block(kind="heading", text=_inline(heading.group(2)), level=len(heading.group(1))))
             current = None
-        elif (
-            _SETEXT_RE.match(line) and current is not None and current.kind == "paragraph" and para_lines == 1
-        ):
+        elif _SETEXT_RE.match(line) and current is not None and current.kind == "paragraph" and para_lines == 1:
             current.kind = "heading"
             current.level = 1 if stripped.startswith("=") else 2
             current = None
         elif _RULE_RE.match(line):
             current = None
-        elif (
-            "|" in stripped
-            and i + 1 < len(lines)
-            and _TABLE_SEP_RE.match(lines[i + 1])
-            and "|" in lines[i + 1]
-        ):
+        elif "|" in stripped and i + 1 < len(lines) and _TABLE_SEP_RE.match(lines[i + 1]) and "|" in lines[i + 1]:
             rows = [_table_row(line)]
             i += 2
             while i < len(lines) and "|" in lines[i] and lines[i].strip():

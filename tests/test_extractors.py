@@ -284,12 +284,7 @@ def _png(width: int = 40, height: int = 40) -> bytes:
 
     raw = b"".join(b"\x00" + bytes([200, 30, 30]) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def test_pdf_with_only_an_image_needs_ocr(tmp_path: Path) -> None:
@@ -509,9 +504,7 @@ def test_guess_kind(title: str | None, headings: list[str], filename: str, expec
     assert guess_kind(title, headings, filename) == expected
 
 
-def test_iter_input_files_order_skips_and_display_paths(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_iter_input_files_order_skips_and_display_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sub = tmp_path / "fixtures" / "sample-submission"
     (sub / "appendix").mkdir(parents=True)
     (sub / ".git").mkdir()
@@ -523,9 +516,7 @@ def test_iter_input_files_order_skips_and_display_paths(
     extra.write_text("x")
     monkeypatch.chdir(tmp_path)
 
-    pairs = iter_input_files(
-        ["fixtures/sample-submission/", "./extra.txt", "fixtures/sample-submission/b.pdf"]
-    )
+    pairs = iter_input_files(["fixtures/sample-submission/", "./extra.txt", "fixtures/sample-submission/b.pdf"])
     shown = [display for _, display in pairs]
     assert shown == [
         "extra.txt",
@@ -554,9 +545,7 @@ def test_running_heads_and_page_numbers_are_dropped(tmp_path: Path) -> None:
         pdf.set_font("Helvetica", "B", 14)
         pdf.cell(0, 18, f"Part {page} Overview", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(
-            0, 12, f"Body text of part {page} describes the program.", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.multi_cell(0, 12, f"Body text of part {page} describes the program.", new_x="LMARGIN", new_y="NEXT")
         pdf.set_xy(72, 750)
         pdf.cell(0, 12, f"Page {page} of 3")
     path = tmp_path / "heads.pdf"

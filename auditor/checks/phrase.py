@@ -54,6 +54,19 @@ def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: 
     return sorted(set(chosen))
 
 
+_ENOUGH = 25  # satisfying groups weighed before the best is chosen
+
+
+def _on_topic(ctx: EvalContext, hit: list[int], required: list[str]) -> int:
+    """How many of the check's terms the headings above the evidence also carry.
+
+    A passage under "Quality Department Staff" is better evidence of staffing than a sentence in the
+    introduction that lists the document's topics; ties keep document order (max keeps the first).
+    """
+    context = set().union(*(ctx.corpus.passages[i].context_terms for i in hit))
+    return len(context & set(required))
+
+
 def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     required, contextual = ctx.keys(check.all), ctx.keys(check.context)
     alternatives, excluded = ctx.keys(check.any), set(ctx.keys(check.exclude))
@@ -67,7 +80,12 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     candidates: list[int] = []
     notes: set[str] = set()
     seen: set[tuple[int, ...]] = set()
+    found: list[list[int]] = []
     for seed in seeds:
+        if found and ctx.kind_of(seed) != ctx.kind_of(found[0][0]):
+            break  # seeds come in order of preferred kind: a worse kind cannot beat what was found
+        if len(found) >= _ENOUGH:
+            break
         for group in ctx.groups_around(seed, check.scope, check.window):
             key = tuple(group)
             if key in seen:
@@ -83,7 +101,9 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                 notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
                 candidates.extend(hit)
             else:
-                return CheckResult(status="met", evidence=hit)
+                found.append(hit)
+    if found:
+        return CheckResult(status="met", evidence=max(found, key=lambda hit: _on_topic(ctx, hit, required)))
     if candidates:
         return CheckResult(status="needs_review", candidates=list(dict.fromkeys(candidates)), notes=sorted(notes))
     return CheckResult(status="not_met")
