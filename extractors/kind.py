@@ -27,12 +27,14 @@ _PATTERNS: list[tuple[str, list[str]]] = [
     ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b"]),
     # Not one of the document kinds: phrases that say the file is something else (a manual, a form,
     # an audit report) and must not fall through to "contract" or "program description".
-    ("other", [r"\baudit report\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b"]),
+    ("other", [r"\baudit(?:s|ed|ing)?\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b",
+               r"\breport on\b"]),
     (
         "contract_template",
         [
             r"\bagreements?\b",
-            r"\bcontracts?\b",
+            # "Contract Processes" or "Contract Oversight" names a subject, not a contract.
+            r"\bcontracts?\b(?!\s+(?:process|management|oversight|monitoring|compliance|administration))",
             r"\bparticipating (?:physician|provider|practitioner)s? (?:agreement|contract)\b",
         ],
     ),
