@@ -31,6 +31,7 @@ from auditor.nlp import Vocabulary
 from auditor.passages import Corpus, Passage, build_corpus
 
 MAX_QUOTES = 6
+NEAREST = 3
 
 
 def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
@@ -88,7 +89,19 @@ def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: ch
     return Finding(**base, status=status, missing=result.missing,
                    evidence=[_evidence(passages[i], corpus) for i in _with_body(result.evidence, corpus)[:MAX_QUOTES]],
                    candidates=[_evidence(passages[i], corpus) for i in result.candidates[:MAX_QUOTES]],
+                   nearest=_nearest(result, corpus) if status != "met" else [],
                    rationale=rationale)
+
+
+def _nearest(result: checks.CheckResult, corpus: Corpus) -> list[Evidence]:
+    """Up to three closest partial matches, one quote each, with what each lacks."""
+    shown: dict[int, list[str]] = {}
+    for _share, i, lacks in result.nearest:
+        if i in result.evidence or i in result.candidates:
+            continue
+        if i in shown or len(shown) < NEAREST:
+            shown.setdefault(i, []).extend(lack for lack in lacks if lack not in shown.get(i, []))
+    return [_evidence(corpus.passages[i], corpus).model_copy(update={"lacks": lacks}) for i, lacks in shown.items()]
 
 
 def _with_body(evidence: list[int], corpus: Corpus) -> list[int]:

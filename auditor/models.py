@@ -193,6 +193,7 @@ class Evidence(BaseModel):
     page: int | None
     quote: str
     section: str | None = None  # heading path, for formats without pages
+    lacks: list[str] | None = None  # for a near miss: what it does not say
 
 
 class Finding(BaseModel):
@@ -205,6 +206,7 @@ class Finding(BaseModel):
     missing: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     candidates: list[Evidence] = Field(default_factory=list)  # passages a reviewer should look at
+    nearest: list[Evidence] = Field(default_factory=list)  # for a gap: the closest partial matches
     due: dt.date | None = None
     rationale: str
 

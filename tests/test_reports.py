@@ -88,3 +88,10 @@ def test_html_is_printable_and_complete(sample_report):
     assert "@media print" in html
     for finding in sample_report.findings:
         assert f'id="r-{finding.checklist}-{finding.requirement_id}"' in html
+
+
+def test_gaps_show_nearest_passages_and_what_they_lack(sample_report):
+    finding = by_id(sample_report)["1.03-2.E.4.d"]
+    assert finding.status == "not_met" and 1 <= len(finding.nearest) <= 3
+    assert all(e.lacks and e.document.endswith("pcp-agreement-template.pdf") for e in finding.nearest)
+    assert all(not f.nearest for f in sample_report.findings if f.status == "met")

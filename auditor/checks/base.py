@@ -21,6 +21,8 @@ class CheckResult:
     missing: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # names of elements evidenced
     notes: list[str] = field(default_factory=list)
+    # Closest partial matches of what was not found: (share of the terms present, passage, what it lacks).
+    nearest: list[tuple[float, int, list[str]]] = field(default_factory=list)
 
 
 # Where program-level evidence is best read first: the program's own description before the documents that
@@ -45,6 +47,12 @@ class EvalContext:
         for members in corpus.by_section.values():
             for pos, i in enumerate(members):
                 self.section_pos[i] = pos
+
+    @staticmethod
+    def term_label(key: str) -> str:
+        """A vocabulary key for people: "maine-ch109:governing_body" -> "governing body"."""
+        name = key.split(":", 1)[1] if ":" in key and not key.startswith("=") else key.lstrip("=")
+        return name.replace("_", " ")
 
     def in_preferred_order(self, passages: list[int], prefer: list[str] | tuple[str, ...] = ()) -> list[int]:
         order = [*prefer, *(k for k in KIND_ORDER if k not in prefer)]

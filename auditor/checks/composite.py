@@ -19,6 +19,9 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
             merged.missing += [f"{name}.{m}" for m in result.missing]
         else:
             merged.missing.append(name)
+        if result.status != "met":
+            merged.nearest += [(share, i, [f"{name}: {lack}" for lack in lacks]) for share, i, lacks in result.nearest]
+    merged.nearest.sort(key=lambda near: -near[0])
     return merged
 
 

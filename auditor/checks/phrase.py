@@ -104,9 +104,47 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                 found.append(hit)
     if found:
         return CheckResult(status="met", evidence=max(found, key=lambda hit: _on_topic(ctx, hit, required)))
+    nearest = _nearest(ctx, check, required, contextual, alternatives)
     if candidates:
-        return CheckResult(status="needs_review", candidates=list(dict.fromkeys(candidates)), notes=sorted(notes))
-    return CheckResult(status="not_met")
+        return CheckResult(status="needs_review", candidates=list(dict.fromkeys(candidates)), notes=sorted(notes),
+                           nearest=nearest)
+    return CheckResult(status="not_met", nearest=nearest)
+
+
+_NEAREST = 3
+_NEAREST_SEEDS = 3000  # bounds the search on very large submissions
+
+
+def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextual: list[str],
+             alternatives: list[str]) -> list[tuple[float, int, list[str]]]:
+    """The groups that come closest to satisfying the check, each with the terms it lacks.
+
+    So a reviewer can confirm or overturn a gap from a few passages instead of re-reading the submission.
+    """
+    passages = ctx.corpus.passages
+    seeds = sorted({i for t in (*required, *alternatives) for i in ctx.with_term.get(t, [])})
+    total = len(required) + len(contextual) + (1 if alternatives else 0)
+    scored: dict[int, tuple[float, list[str]]] = {}
+    for seed in ctx.in_preferred_order(seeds, check.documents or check.prefer)[:_NEAREST_SEEDS]:
+        for group in ctx.groups_around(seed, check.scope, check.window):
+            text_terms = set().union(*(passages[i].terms for i in group))
+            context_terms = set().union(*(passages[i].context_terms for i in group)) | text_terms
+            lacks = [t for t in required if t not in text_terms]
+            lacks += [t for t in contextual if t not in context_terms]
+            if alternatives and not text_terms & set(alternatives):
+                lacks.append(" or ".join(alternatives))
+            said = [t for t in required if t in text_terms]
+            if alternatives and text_terms & set(alternatives):
+                said.append("any")
+            if not lacks or not said:  # a near miss says part of what is sought, not just its context
+                continue
+            # Quote the passage of the group that carries most of the terms.
+            best = max(group, key=lambda i: len(passages[i].terms & set(required + contextual + alternatives)))
+            share = 1 - len(lacks) / total
+            if best not in scored or scored[best][0] < share:
+                scored[best] = (share, [" or ".join(map(ctx.term_label, lack.split(" or "))) for lack in lacks])
+    ranked = sorted(scored.items(), key=lambda item: -item[1][0])  # stable: preferred order among equals
+    return [(share, i, lacks) for i, (share, lacks) in ranked[:_NEAREST]]
 
 
 def describe(check: PhraseCheck, show) -> str:
