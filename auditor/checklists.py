@@ -9,7 +9,17 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from auditor.models import AllOfCheck, AnyOfCheck, Check, Checklist, PhraseCheck, SectionCheck, TermRef
+from auditor.models import (
+    AllOfCheck,
+    AnyOfCheck,
+    Check,
+    Checklist,
+    CountCheck,
+    PhraseCheck,
+    RecencyCheck,
+    SectionCheck,
+    TermRef,
+)
 
 
 class ChecklistError(Exception):
@@ -52,6 +62,8 @@ def _refs(check: Check) -> list[TermRef]:
         return [*check.all, *check.any, *check.context, *check.exclude]
     if isinstance(check, SectionCheck):
         return list(check.heading)
+    if isinstance(check, CountCheck | RecencyCheck):
+        return [*check.within, *check.of]
     if isinstance(check, AllOfCheck | AnyOfCheck):
         return [ref for element in check.elements.values() for ref in _refs(element)]
     return []

@@ -47,7 +47,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
             ignore = frozenset(requirement.ignore_documents)
             if (checklist.id, ignore) not in contexts:
                 contexts[(checklist.id, ignore)] = checks.EvalContext(
-                    corpus, functools.partial(term_key, checklist=checklist), ignore)
+                    corpus, functools.partial(term_key, checklist=checklist), ignore, as_of)
             findings.append(evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
                                                  facts, unreadable))
     return AuditReport(

@@ -68,6 +68,34 @@ class DocumentCheck(_Strict):
     kinds: list[DocumentKind]
 
 
+class CountCheck(_Strict):
+    """Enough items of a list or table: list items and table rows whose context names `within`
+    (the title, headings or the table's header) and whose own text says one of `of`."""
+
+    type: Literal["count"]
+    within: list[TermRef]
+    of: list[TermRef] = Field(default_factory=list)  # empty: every item counts
+    min: int = Field(ge=1)
+    documents: list[DocumentKind] = Field(default_factory=list)
+
+
+class Age(_Strict):
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+class RecencyCheck(_Strict):
+    """Each item (list item or table row under `within`, saying one of `of`) carries a date no older than
+    `max_age` before the audit date; an item's latest date counts."""
+
+    type: Literal["recency"]
+    within: list[TermRef]
+    of: list[TermRef] = Field(default_factory=list)
+    max_age: Age
+    documents: list[DocumentKind] = Field(default_factory=list)
+
+
 class AllOfCheck(_Strict):
     """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
 
@@ -83,7 +111,7 @@ class AnyOfCheck(_Strict):
 
 
 Check = Annotated[
-    PhraseCheck | SectionCheck | DocumentCheck | AllOfCheck | AnyOfCheck,
+    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | AllOfCheck | AnyOfCheck,
     Field(discriminator="type"),
 ]
 AllOfCheck.model_rebuild()

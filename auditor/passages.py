@@ -29,6 +29,8 @@ class Passage:
     terms: set[str] = field(default_factory=set)
     context_terms: set[str] = field(default_factory=set)
     context: str = ""  # heading path and table header, for display
+    block_kind: str = "paragraph"  # the kind of block it came from: heading, paragraph, list_item, table_cell
+    row: int | None = None  # for a table row: its index (0 is the header row)
 
     @property
     def section_key(self) -> tuple[int, tuple[str, ...]]:
@@ -90,7 +92,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
             terms = {name for name, s, _e in matches if start <= s < end}
             passages.append(Passage(doc=d, block=b, text=text, page=block.page, section=tuple(block.section),
                                     kind="sentence" if kind == "text" else kind, terms=terms,
-                                    context=" > ".join([*block.section, header] if header else block.section)))
+                                    context=" > ".join([*block.section, header] if header else block.section),
+                                    block_kind=block.kind, row=block.row))
             if header:
                 passages[-1].context_terms |= _terms_of(header, vocabulary)
     _add_context_terms(passages, documents, vocabulary)

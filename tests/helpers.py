@@ -22,6 +22,6 @@ def facts_that_apply(requirement: Requirement) -> SubmissionFacts:
 
 
 def judge(documents: list[Document], checklist: Checklist, requirement_id: str,
-          facts: SubmissionFacts | None = None) -> Finding:
-    report = evaluate(documents, [checklist], dt.date(2025, 3, 1), facts)
+          facts: SubmissionFacts | None = None, as_of: dt.date = dt.date(2025, 3, 1)) -> Finding:
+    report = evaluate(documents, [checklist], as_of, facts)
     return next(f for f in report.findings if f.requirement_id == requirement_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from auditor.checklists import ChecklistError, _load
@@ -185,3 +187,76 @@ def test_invalid_check_type_is_a_checklist_error(tmp_path):
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ChecklistError, match="invalid checklist"):
         _load(str(path))
+
+
+GUIDELINES = """# Clinical Practice Guidelines
+## Adopted guidelines
+| Guideline | Focus | Last update |
+| --- | --- | --- |
+| Asthma | Chronic condition | 3/14/2024 |
+| Diabetes | Chronic condition | March 1, 2023 |
+| Adult preventive services | Preventive | 6/2/2022 |
+
+## Other lists
+- Heart failure (chronic)
+"""
+COUNT = {"type": "count", "within": [["guideline"]], "of": [["chronic"]], "min": 2}
+
+
+def test_count_counts_rows_and_items_under_the_named_context():
+    finding = run(COUNT, (GUIDELINES, "guideline_policy"))
+    assert finding.status == "met"
+    # the title names guidelines, so the list item under "Other lists" counts too
+    assert [e.quote for e in finding.evidence] == ["Asthma | Chronic condition | 3/14/2024",
+                                                   "Diabetes | Chronic condition | March 1, 2023",
+                                                   "Heart failure (chronic)"]
+    assert run({**COUNT, "min": 4}, (GUIDELINES, "guideline_policy")).status == "partial"
+    # only the table sits under a heading naming "adopted" guidelines
+    assert run({**COUNT, "within": [["adopted"]], "min": 3}, (GUIDELINES, "other")).status == "partial"
+
+
+def test_count_ignores_header_rows_and_unrelated_lists():
+    text = "# Staff\n| Chronic | Guideline |\n| --- | --- |\n| Ann | Nurse |\n\n- chronic care nurse\n"
+    assert run(COUNT, (text, "other")).status == "not_met"
+
+
+def test_count_counts_the_same_item_once_across_documents():
+    doc = "# Guidelines\n- Asthma (chronic)\n- COPD (chronic)\n"
+    finding = run({**COUNT, "min": 3}, (doc, "other"), (doc, "other"))
+    assert finding.status == "partial" and len(finding.evidence) == 2
+
+
+RECENCY = {"type": "recency", "within": [["guideline"]], "max_age": {"years": 2}}
+
+
+def recency(text: str, as_of: dt.date):
+    documents = [markdown_document(text, path="g.md")]
+    return judge(documents, checklist(RECENCY), "R", as_of=as_of)
+
+
+def test_recency_boundary_is_exactly_the_allowed_age():
+    table = "# Guidelines\n| Guideline | Reviewed |\n| --- | --- |\n| Asthma | 3/1/2023 |\n"
+    assert recency(table, dt.date(2025, 3, 1)).status == "met"  # exactly two years old
+    finding = recency(table, dt.date(2025, 3, 2))  # one day more
+    assert finding.status == "not_met"
+    assert finding.missing == ["Asthma (3/1/2023)"]
+
+
+def test_recency_leap_day():
+    table = "# Guidelines\n| Guideline | Reviewed |\n| --- | --- |\n| Asthma | 2/28/2022 |\n"
+    assert recency(table, dt.date(2024, 2, 29)).status == "met"  # two years before Feb 29 is Feb 28
+    assert recency(table, dt.date(2024, 3, 1)).status == "not_met"
+
+
+def test_recency_partial_and_undated():
+    text = GUIDELINES.split("## Other")[0]
+    finding = recency(text, dt.date(2025, 2, 1))
+    assert finding.status == "partial"
+    assert finding.missing == ["Adult preventive services (6/2/2022)"]
+    undated = "# Guidelines\n- Asthma\n- Diabetes\n"
+    assert recency(undated, dt.date(2025, 6, 30)).status == "needs_review"
+
+
+def test_recency_uses_the_latest_date_of_an_item():
+    table = "# Guidelines\n| Guideline | Adopted | Revised |\n| --- | --- | --- |\n| Asthma | 7/1/2015 | 9/18/2024 |\n"
+    assert recency(table, dt.date(2025, 6, 30)).status == "met"

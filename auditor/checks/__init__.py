@@ -5,9 +5,18 @@ Adding a check type means a model in auditor.models and a module here with `eval
 
 from __future__ import annotations
 
-from auditor.checks import composite, document, phrase, section
+from auditor.checks import composite, count, document, phrase, recency, section
 from auditor.checks.base import CheckResult, EvalContext
-from auditor.models import AllOfCheck, AnyOfCheck, Check, DocumentCheck, PhraseCheck, SectionCheck
+from auditor.models import (
+    AllOfCheck,
+    AnyOfCheck,
+    Check,
+    CountCheck,
+    DocumentCheck,
+    PhraseCheck,
+    RecencyCheck,
+    SectionCheck,
+)
 
 __all__ = ["CheckResult", "EvalContext", "run", "describe"]
 
@@ -19,6 +28,10 @@ def run(check: Check, ctx: EvalContext) -> CheckResult:
         return section.evaluate(check, ctx)
     if isinstance(check, DocumentCheck):
         return document.evaluate(check, ctx)
+    if isinstance(check, CountCheck):
+        return count.evaluate(check, ctx)
+    if isinstance(check, RecencyCheck):
+        return recency.evaluate(check, ctx)
     if isinstance(check, AllOfCheck):
         return composite.evaluate_all_of(check, ctx, run)
     if isinstance(check, AnyOfCheck):
@@ -34,6 +47,10 @@ def describe(check: Check, show, indent: str = "") -> str:
         return indent + section.describe(check, show)
     if isinstance(check, DocumentCheck):
         return indent + document.describe(check, show)
+    if isinstance(check, CountCheck):
+        return indent + count.describe(check, show)
+    if isinstance(check, RecencyCheck):
+        return indent + recency.describe(check, show)
     word = "all" if isinstance(check, AllOfCheck) else "any"
     lines = [f"{indent}{word} of these elements:"]
     for name, element in check.elements.items():

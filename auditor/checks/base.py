@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,8 +35,11 @@ KIND_ORDER = ("qmp_description", "work_plan", "annual_evaluation", "committee_mi
 class EvalContext:
     """The corpus plus indexes over it, built once per audit and shared by every check of a requirement."""
 
-    def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset()) -> None:
+    def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset(),
+                 as_of: dt.date | None = None) -> None:
         self.corpus = corpus
+        self.as_of = as_of or dt.date.today()
+        self.ignore_kinds = ignore_kinds
         self.key = term_key  # TermRef -> term name in the vocabulary
         self.with_term: dict[str, list[int]] = defaultdict(list)
         for i, passage in enumerate(corpus.passages):
@@ -55,12 +59,19 @@ class EvalContext:
         return name.replace("_", " ")
 
     def in_preferred_order(self, passages: list[int], prefer: list[str] | tuple[str, ...] = ()) -> list[int]:
+        return sorted(passages, key=lambda i: self.order_key(i, prefer))
+
+    def order_key(self, passage: int, prefer: list[str] | tuple[str, ...] = ()) -> tuple[int, int]:
+        """Preferred kinds of document first, then document order."""
         order = [*prefer, *(k for k in KIND_ORDER if k not in prefer)]
-        rank = {kind: r for r, kind in enumerate(order)}
-        return sorted(passages, key=lambda i: (rank.get(self.kind_of(i), len(rank)), i))
+        kind = self.kind_of(passage)
+        return (order.index(kind) if kind in order else len(order), passage)
 
     def keys(self, refs: list[TermRef]) -> list[str]:
         return [self.key(r) for r in refs]
+
+    def ignored(self, passage: int) -> bool:
+        return self.kind_of(passage) in self.ignore_kinds
 
     def kind_of(self, passage: int) -> str:
         return self.corpus.documents[self.corpus.passages[passage].doc].kind

@@ -1,0 +1,41 @@
+"""Items of lists and tables: what the `count` and `recency` checks look at.
+
+An item is one list item (its sentences together) or one table row other than the header row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.checks.base import EvalContext
+
+
+@dataclass
+class Item:
+    passages: list[int]
+    text: str
+    terms: set[str]
+    context_terms: set[str]
+
+
+def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str]) -> list[Item]:
+    """The items whose context names a `within` term and whose text says one of `of` (if any), in order.
+
+    The same item written twice (a guideline listed in two documents) counts once, by its text.
+    """
+    corpus = ctx.corpus
+    grouped: dict[tuple[int, int], list[int]] = {}
+    for i, passage in enumerate(corpus.passages):
+        if ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents):
+            continue
+        if passage.block_kind == "list_item" or (passage.kind == "row" and passage.row not in (0, None)):
+            grouped.setdefault((passage.doc, passage.block), []).append(i)
+    found: dict[str, Item] = {}
+    for members in grouped.values():
+        terms = set().union(*(corpus.passages[i].terms for i in members))
+        context = set().union(*(corpus.passages[i].context_terms for i in members)) | terms
+        if not set(within) & context or (of and not set(of) & terms):
+            continue
+        text = " ".join(corpus.passages[i].text for i in members)
+        found.setdefault(" ".join(text.lower().split()), Item(members, text, terms, context))
+    return sorted(found.values(), key=lambda item: ctx.order_key(item.passages[0]))
