@@ -45,7 +45,7 @@ def read_documents(paths: list[str]) -> list[Document]:
 
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
-          facts: SubmissionFacts | None = None) -> AuditReport:
+          facts: SubmissionFacts | None = None, profile: str | None = None) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists."""
     from auditor.engine import evaluate  # spaCy: only when text is matched
 
@@ -53,4 +53,4 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     found = load_facts(paths)
     if facts is not None:
         found = found.model_copy(update=facts.model_dump(exclude_none=True))
-    return evaluate(read_documents(paths), loaded, as_of, found)
+    return evaluate(read_documents(paths), loaded, as_of, found, profile)

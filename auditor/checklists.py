@@ -15,6 +15,7 @@ from auditor.models import (
     Check,
     Checklist,
     CountCheck,
+    DocumentCheck,
     PhraseCheck,
     RecencyCheck,
     SectionCheck,
@@ -64,6 +65,8 @@ def _refs(check: Check) -> list[TermRef]:
         return list(check.heading)
     if isinstance(check, CountCheck | RecencyCheck):
         return [*check.within, *check.of]
+    if isinstance(check, DocumentCheck):
+        return list(check.title)
     if isinstance(check, AllOfCheck | AnyOfCheck):
         return [ref for element in check.elements.values() for ref in _refs(element)]
     return []

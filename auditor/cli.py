@@ -39,23 +39,27 @@ def main() -> None:
               help="Write the report here instead of standard output.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
+@click.option("--profile", default=None,
+              help="Kind of review: which requirements apply (see `hmo-audit checklists`); default: all of them.")
 @click.option("--hmo-name", default=None, help="Overrides hmo_name in submission.yaml.")
 @click.option("--members", type=click.IntRange(min=0), default=None, help="Overrides members in submission.yaml.")
 @click.option("--waiver/--no-waiver", "waiver", default=None, help="Whether a 1.03-9 waiver is requested.")
 def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetime | None, fmt: str,
-          output: str | None, fail_on: str, hmo_name: str | None, members: int | None, waiver: bool | None) -> None:
+          output: str | None, fail_on: str, profile: str | None, hmo_name: str | None, members: int | None,
+          waiver: bool | None) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
     from auditor.api import FactsError
     from auditor.api import audit as run_audit
     from auditor.checklists import ChecklistError
+    from auditor.engine import ProfileError
     from auditor.models import SubmissionFacts
     from auditor.render import render
 
     facts = SubmissionFacts(hmo_name=hmo_name, members=members, waiver_requested=waiver)
     day = as_of.date() if as_of else dt.date.today()
     try:
-        report = run_audit(list(paths), list(checklists), day, facts)
-    except (ChecklistError, FactsError) as exc:
+        report = run_audit(list(paths), list(checklists), day, facts, profile)
+    except (ChecklistError, FactsError, ProfileError) as exc:
         raise click.UsageError(str(exc)) from exc
 
     text = render(report, fmt)
@@ -80,13 +84,25 @@ def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetim
 
 
 @main.command(name="checklists", epilog=EXIT_CODES)
-def list_checklists() -> None:
-    """List the available checklists and their requirement counts."""
-    from auditor.checklists import checklist_files, load_checklist
+@click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
+              help="List every requirement id of this checklist with its citation and title.")
+def list_checklists(ids_of: str | None) -> None:
+    """List the available checklists, their requirement counts and review profiles."""
+    from auditor.checklists import ChecklistError, checklist_files, load_checklist
 
+    if ids_of:
+        try:
+            checklist = load_checklist(ids_of)
+        except ChecklistError as exc:
+            raise click.UsageError(str(exc)) from exc
+        for r in checklist.requirements:
+            click.echo(f"{r.id:<14} {r.citation:<40} {r.title}")
+        return
     for name in sorted(checklist_files()):
         checklist = load_checklist(name)
         click.echo(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
+        for key, profile in checklist.profiles.items():
+            click.echo(f"{'':<16}     --profile {key}: {profile.title}")
 
 
 @main.command(epilog=EXIT_CODES)

@@ -9,6 +9,8 @@ import datetime as dt
 import functools
 from collections import Counter
 
+from dateutil.relativedelta import relativedelta
+
 from auditor import __version__, checks
 from auditor.checklists import show_term, term_key, vocabulary_terms
 from auditor.document import Document
@@ -34,9 +36,16 @@ MAX_QUOTES = 6
 NEAREST = 3
 
 
+class ProfileError(ValueError):
+    """A profile that none of the checklists defines."""
+
+
 def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
-             facts: SubmissionFacts | None = None) -> AuditReport:
+             facts: SubmissionFacts | None = None, profile: str | None = None) -> AuditReport:
     facts = facts or SubmissionFacts()
+    if profile and not any(profile in c.profiles for c in checklists):
+        known = sorted({p for c in checklists for p in c.profiles})
+        raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
     vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(vocabulary_terms(checklists).items())))
     corpus = build_corpus(documents, vocabulary)
     unreadable = [d.path for d in documents if d.error]
@@ -48,11 +57,17 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
             if (checklist.id, ignore) not in contexts:
                 contexts[(checklist.id, ignore)] = checks.EvalContext(
                     corpus, functools.partial(term_key, checklist=checklist), ignore, as_of)
+            chosen = checklist.profiles.get(profile) if profile else None
+            if chosen and not chosen.covers(requirement.section):
+                findings.append(Finding(**_identity(requirement, checklist), status="not_applicable",
+                                        rationale=f"Not part of the {chosen.title} review (profile {profile})."))
+                continue
             findings.append(evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
-                                                 facts, unreadable))
+                                                 facts, unreadable, as_of))
     return AuditReport(
         tool=ToolInfo(version=__version__),
         as_of=as_of,
+        profile=profile,
         submission=facts,
         checklists=[ChecklistRef(id=c.id, title=c.title, version=c.version) for c in checklists],
         documents=[_entry(d) for d in documents],
@@ -67,11 +82,15 @@ def _vocabulary(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
     return Vocabulary({name: list(phrases) for name, phrases in terms})
 
 
-def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
-                         facts: SubmissionFacts, unreadable: list[str]) -> Finding:
-    base = {"checklist": checklist.id, "requirement_id": requirement.id, "section": requirement.section,
+def _identity(requirement: Requirement, checklist: Checklist) -> dict:
+    return {"checklist": checklist.id, "requirement_id": requirement.id, "section": requirement.section,
             "citation": requirement.citation, "title": requirement.title}
-    failed = [c for c in requirement.applies_if if not _holds(c, facts)]
+
+
+def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
+                         facts: SubmissionFacts, unreadable: list[str], as_of: dt.date) -> Finding:
+    base = _identity(requirement, checklist)
+    failed = [c for c in requirement.applies_if if not _holds(c, facts, as_of)]
     if failed:
         return Finding(**base, status="not_applicable",
                        rationale="Does not apply: " + "; ".join(c.reason for c in failed) + ".")
@@ -81,6 +100,10 @@ def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: ch
     corpus = ctx.corpus
     passages = corpus.passages
     rationale = _rationale(requirement, checklist, result, [passages[i] for i in result.evidence])
+    if status == "not_met" and requirement.when_not_found == "needs_review":
+        status = "needs_review"
+        rationale += (" This obligation is usually shown by correspondence with the regulator rather than by"
+                      " program documents: confirm it with the HMO.")
     if unreadable and status in ("not_met", "partial"):
         note = f" {len(unreadable)} file(s) could not be read ({', '.join(unreadable)}); they may hold the evidence."
         if status == "not_met":
@@ -138,11 +161,25 @@ def _rationale(requirement: Requirement, checklist: Checklist, result: checks.Ch
     return text
 
 
-def _holds(condition: Condition, facts: SubmissionFacts) -> bool:
-    value = getattr(facts, condition.fact, None)
+def fact_value(name: str, facts: SubmissionFacts, as_of: dt.date):
+    """A fact from submission.yaml, or one derived from them and the audit date."""
+    if name == "months_licensed_on_march_1":
+        # 1.06: the annual statement is not due from an HMO licensed less than six months as of March 1.
+        if facts.license_date is None:
+            return None
+        march_1 = dt.date(as_of.year, 3, 1)
+        delta = relativedelta(march_1, facts.license_date)
+        return delta.years * 12 + delta.months
+    return getattr(facts, name, None)
+
+
+def _holds(condition: Condition, facts: SubmissionFacts, as_of: dt.date) -> bool:
+    value = fact_value(condition.fact, facts, as_of)
     if value is None:
-        return False  # an unknown fact cannot make a conditional requirement apply
+        return condition.if_unknown == "holds"
     if condition.eq is not None and value != condition.eq:
+        return False
+    if condition.ge is not None and not value >= condition.ge:
         return False
     return not (condition.lt is not None and not value < condition.lt)
 

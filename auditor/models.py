@@ -62,10 +62,27 @@ class SectionCheck(_Strict):
 
 
 class DocumentCheck(_Strict):
-    """The submission holds a readable document of one of these kinds."""
+    """The submission holds (at least `min`) readable documents of one of these kinds, whose title or file
+    name says one of `title` terms when given ("Hospital Services Agreement" among the contracts)."""
 
     type: Literal["document"]
-    kinds: list[DocumentKind]
+    kinds: list[DocumentKind] = Field(default_factory=list)  # empty: any kind
+    title: list[TermRef] = Field(default_factory=list)
+    min: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _says_what(self) -> DocumentCheck:
+        if not (self.kinds or self.title):
+            raise ValueError("a document check needs `kinds` or `title`")
+        return self
+
+
+class ReviewerCheck(_Strict):
+    """What documents cannot show (a date of correspondence, "other information the Department requires"):
+    always `needs_review`, with what the reviewer should confirm."""
+
+    type: Literal["reviewer"]
+    confirm: str
 
 
 class CountCheck(_Strict):
@@ -111,7 +128,7 @@ class AnyOfCheck(_Strict):
 
 
 Check = Annotated[
-    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | AllOfCheck | AnyOfCheck,
+    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | AllOfCheck | AnyOfCheck,
     Field(discriminator="type"),
 ]
 AllOfCheck.model_rebuild()
@@ -121,9 +138,11 @@ AnyOfCheck.model_rebuild()
 class Condition(_Strict):
     """A test on one fact of the submission (submission.yaml)."""
 
-    fact: str
+    fact: str  # a field of SubmissionFacts, or a derived fact such as months_licensed_on_march_1
     eq: bool | int | str | None = None
     lt: float | None = None
+    ge: float | None = None
+    if_unknown: Literal["holds", "fails"] = "fails"  # when the fact is not given
     reason: str  # what the condition means, shown when it does not hold
 
 
@@ -156,6 +175,9 @@ class Requirement(_Strict):
     applies_if: list[Condition] = Field(default_factory=list)
     # Kinds of document that cannot evidence this requirement (a contract cannot show the HMO's staffing).
     ignore_documents: list[DocumentKind] = Field(default_factory=list)
+    # What an absence of evidence means: a gap, or (for obligations shown by correspondence with the regulator
+    # rather than by program documents) a question for the reviewer.
+    when_not_found: Literal["not_met", "needs_review"] = "not_met"
     deadline: DeadlineRule | None = None
     examples: Examples
     section: str = ""  # filled from the enclosing section on load
@@ -167,11 +189,22 @@ class ChecklistSection(_Strict):
     requirements: list[Requirement]
 
 
+class Profile(_Strict):
+    """A kind of review: the sections it covers (a section id also covers its sub-sections, "1.03" -> "1.03-4")."""
+
+    title: str
+    sections: list[str] | Literal["all"]
+
+    def covers(self, section: str) -> bool:
+        return self.sections == "all" or any(section == s or section.startswith(s + "-") for s in self.sections)
+
+
 class Checklist(_Strict):
     id: str
     title: str
     version: str
     source: str
+    profiles: dict[str, Profile] = Field(default_factory=dict)
     terms: dict[str, list[str]] = Field(default_factory=dict)
     sections: list[ChecklistSection]
 
@@ -206,11 +239,26 @@ class Checklist(_Strict):
 # --- facts about the submission ------------------------------------------------------------------------
 
 
+class Accreditation(_Strict):
+    body: str | None = None  # e.g. NCQA
+    onsite_survey_start: dt.date | None = None
+    onsite_survey_end: dt.date | None = None
+    survey_report_received: dt.date | None = None
+
+
+class Examination(_Strict):
+    notice_date: dt.date | None = None  # the Department's notice of an onsite review
+    onsite_review_date: dt.date | None = None
+    preliminary_findings_date: dt.date | None = None
+
+
 class SubmissionFacts(_Strict):
     hmo_name: str | None = None
     members: int | None = Field(default=None, ge=0)
     waiver_requested: bool | None = None
     license_date: dt.date | None = None
+    accreditation: Accreditation | None = None
+    examination: Examination | None = None
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -283,6 +331,7 @@ class AuditReport(BaseModel):
     schema_version: Literal["1"] = "1"
     tool: ToolInfo
     as_of: dt.date
+    profile: str | None = None
     generated_at: dt.datetime | None = None  # only when asked: it breaks byte-identical output
     submission: SubmissionFacts = Field(default_factory=SubmissionFacts)
     checklists: list[ChecklistRef]

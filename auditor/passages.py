@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
@@ -46,6 +47,7 @@ class Corpus:
     passages: list[Passage]
     by_section: dict[tuple[int, tuple[str, ...]], list[int]]
     by_block: dict[tuple[int, int], list[int]]
+    title_terms: dict[int, set[str]]  # per document: the terms of its title and file name
 
 
 def _table_rows(blocks: list[tuple[int, Block]]) -> list[tuple[int, Block, str, str]]:
@@ -97,13 +99,15 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
             if header:
                 passages[-1].context_terms |= _terms_of(header, vocabulary)
     _add_context_terms(passages, documents, vocabulary)
+    title_terms = _title_terms(documents, vocabulary)
 
     by_section: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
     by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, passage in enumerate(passages):
         by_section[passage.section_key].append(i)
         by_block[(passage.doc, passage.block)].append(i)
-    return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block))
+    return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
+                  title_terms=title_terms)
 
 
 def _sentences(sdoc) -> list[tuple[int, int]]:
@@ -122,6 +126,16 @@ def _sentences(sdoc) -> list[tuple[int, int]]:
 
 def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
     return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
+
+
+def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:
+    """Terms of each readable document's title and file name ("org-chart-2025.pdf" names an org chart)."""
+    out = {}
+    for d, doc in enumerate(documents):
+        if not doc.error:
+            stem = re.sub(r"[_\-.]+", " ", PurePosixPath(doc.path).stem)
+            out[d] = _terms_of(f"{doc.title or ''}. {stem}", vocabulary)
+    return out
 
 
 def _add_context_terms(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary) -> None:

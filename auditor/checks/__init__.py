@@ -5,7 +5,7 @@ Adding a check type means a model in auditor.models and a module here with `eval
 
 from __future__ import annotations
 
-from auditor.checks import composite, count, document, phrase, recency, section
+from auditor.checks import composite, count, document, phrase, recency, reviewer, section
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import (
     AllOfCheck,
@@ -15,6 +15,7 @@ from auditor.models import (
     DocumentCheck,
     PhraseCheck,
     RecencyCheck,
+    ReviewerCheck,
     SectionCheck,
 )
 
@@ -32,6 +33,8 @@ def run(check: Check, ctx: EvalContext) -> CheckResult:
         return count.evaluate(check, ctx)
     if isinstance(check, RecencyCheck):
         return recency.evaluate(check, ctx)
+    if isinstance(check, ReviewerCheck):
+        return reviewer.evaluate(check, ctx)
     if isinstance(check, AllOfCheck):
         return composite.evaluate_all_of(check, ctx, run)
     if isinstance(check, AnyOfCheck):
@@ -51,6 +54,8 @@ def describe(check: Check, show, indent: str = "") -> str:
         return indent + count.describe(check, show)
     if isinstance(check, RecencyCheck):
         return indent + recency.describe(check, show)
+    if isinstance(check, ReviewerCheck):
+        return indent + reviewer.describe(check, show)
     word = "all" if isinstance(check, AllOfCheck) else "any"
     lines = [f"{indent}{word} of these elements:"]
     for name, element in check.elements.items():
