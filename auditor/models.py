@@ -43,6 +43,7 @@ class PhraseCheck(_Strict):
     window: int = Field(default=2, ge=1, le=10)  # sentences, for scope "window"
     documents: list[DocumentKind] = Field(default_factory=list)  # where evidence must be; elsewhere -> review
     prefer: list[DocumentKind] = Field(default_factory=list)  # where to look first; elsewhere still counts
+    passages: list[Literal["sentence", "heading", "row"]] = Field(default_factory=list)  # empty: every kind
     negation: bool = True  # a negated passage ("are not signed") is a candidate for review, never evidence
 
     @model_validator(mode="after")

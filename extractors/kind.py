@@ -25,6 +25,9 @@ _PATTERNS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b"]),
+    # A "QM Plan" is the program's written description, even when it is laid out as a policy manual.
+    ("qmp_description", [r"\bq(?:m|i|a|api) plan\b", r"\bquality (?:management|improvement|assurance) plan\b",
+                         r"\bprogram description\b"]),
     # Not one of the document kinds: phrases that say the file is something else (a manual, a form,
     # an audit report) and must not fall through to "contract" or "program description".
     ("other", [r"\baudit(?:s|ed|ing)?\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b",

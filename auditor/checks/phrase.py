@@ -75,6 +75,8 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     if not seeds_by_term:
         seeds_by_term = [sorted({i for t in alternatives for i in ctx.with_term.get(t, [])})]
     seeds = ctx.in_preferred_order(min(seeds_by_term, key=len), check.documents or check.prefer)
+    if check.passages:  # e.g. a statement, not a planned task in a table row
+        seeds = [i for i in seeds if ctx.corpus.passages[i].kind in check.passages]
 
     passages = ctx.corpus.passages
     candidates: list[int] = []
