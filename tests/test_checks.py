@@ -260,3 +260,64 @@ def test_recency_partial_and_undated():
 def test_recency_uses_the_latest_date_of_an_item():
     table = "# Guidelines\n| Guideline | Adopted | Revised |\n| --- | --- | --- |\n| Asthma | 7/1/2015 | 9/18/2024 |\n"
     assert recency(table, dt.date(2025, 6, 30)).status == "met"
+
+
+def test_document_check_by_title_and_count():
+    evidence = {"type": "document", "kinds": ["contract_template"], "title": [["hospital"]]}
+    hospital = ("# Hospital Services Agreement\nHospital shall do things.", "contract_template")
+    physician = ("# Physician Agreement\nPhysician shall do things.", "contract_template")
+    assert run(evidence, physician).status == "not_met"
+    assert run(evidence, physician, hospital).status == "met"
+    two = {"type": "document", "kinds": ["contract_template"], "min": 2}
+    assert run(two, physician).status == "partial"
+    assert run(two, physician, hospital).status == "met"
+
+
+def test_reviewer_check_always_needs_review():
+    finding = run({"type": "reviewer", "confirm": "the date the report was received"}, ("Anything.", "other"))
+    assert finding.status == "needs_review"
+    assert "the date the report was received" in finding.rationale
+
+
+def test_when_not_found_needs_review():
+    data = checklist(PHRASE).model_dump(by_alias=True)
+    data["sections"][0]["requirements"][0]["when_not_found"] = "needs_review"
+    shown_elsewhere = Checklist.model_validate(data)
+    docs = [markdown_document("Nothing relevant.")]
+    assert judge(docs, shown_elsewhere, "R").status == "needs_review"
+    assert judge([markdown_document("The Board approves the plan.")], shown_elsewhere, "R").status == "met"
+
+
+def test_passage_kind_filter():
+    evidence = {**PHRASE, "passages": ["sentence"]}
+    table = "| Task | Who |\n| --- | --- |\n| The Board approves the plan | CEO |\n"
+    assert run(PHRASE, (table, "other")).status == "met"
+    assert run(evidence, (table, "other")).status == "not_met"
+
+
+def test_profiles_make_other_sections_not_applicable():
+    from auditor.engine import ProfileError, evaluate
+
+    data = checklist(PHRASE).model_dump(by_alias=True)
+    data["sections"].append({"id": "T-1", "title": "Other", "requirements": [
+        {**data["sections"][0]["requirements"][0], "id": "R2"}]})
+    data["profiles"] = {"first": {"title": "First only", "sections": ["S"]}, "all": {"title": "All", "sections": "all"}}
+    two = Checklist.model_validate(data)
+    docs = [markdown_document("The Board approves the plan.")]
+    report = evaluate(docs, [two], dt.date(2025, 3, 1), profile="first")
+    status = {f.requirement_id: f.status for f in report.findings}
+    assert status == {"R": "met", "R2": "not_applicable"}
+    assert "First only" in report.findings[1].rationale
+    assert {f.status for f in evaluate(docs, [two], dt.date(2025, 3, 1), profile="all").findings} == {"met"}
+    with pytest.raises(ProfileError):
+        evaluate(docs, [two], dt.date(2025, 3, 1), profile="nope")
+
+
+def test_derived_fact_months_licensed_on_march_1():
+    from auditor.engine import fact_value
+    from auditor.models import SubmissionFacts
+
+    facts = SubmissionFacts(license_date=dt.date(2024, 9, 2))
+    assert fact_value("months_licensed_on_march_1", facts, dt.date(2025, 6, 30)) == 5  # under six months
+    assert fact_value("months_licensed_on_march_1", facts, dt.date(2026, 1, 1)) == 17
+    assert fact_value("months_licensed_on_march_1", SubmissionFacts(), dt.date(2025, 6, 30)) is None
