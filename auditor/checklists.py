@@ -16,6 +16,7 @@ from auditor.models import (
     Checklist,
     CountCheck,
     DocumentCheck,
+    EachCheck,
     PhraseCheck,
     RecencyCheck,
     SectionCheck,
@@ -67,6 +68,8 @@ def _refs(check: Check) -> list[TermRef]:
         return [*check.within, *check.of]
     if isinstance(check, DocumentCheck):
         return list(check.title)
+    if isinstance(check, EachCheck):
+        return [*check.where, *_refs(check.check)]
     if isinstance(check, AllOfCheck | AnyOfCheck):
         return [ref for element in check.elements.values() for ref in _refs(element)]
     return []

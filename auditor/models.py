@@ -114,6 +114,18 @@ class RecencyCheck(_Strict):
     documents: list[DocumentKind] = Field(default_factory=list)
 
 
+class EachCheck(_Strict):
+    """A check run on each unit of a kind ("each study shows the nine steps"): each section (with its
+    sub-sections) whose heading names one of `where`, or each document whose title does. Reports, per unit,
+    what it lacks."""
+
+    type: Literal["each"]
+    unit: Literal["section", "document"] = "section"
+    where: list[TermRef]
+    check: Check
+    min: int = Field(default=1, ge=1)  # units needed
+
+
 class AllOfCheck(_Strict):
     """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
 
@@ -129,9 +141,11 @@ class AnyOfCheck(_Strict):
 
 
 Check = Annotated[
-    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | AllOfCheck | AnyOfCheck,
+    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | EachCheck | AllOfCheck
+    | AnyOfCheck,
     Field(discriminator="type"),
 ]
+EachCheck.model_rebuild()
 AllOfCheck.model_rebuild()
 AnyOfCheck.model_rebuild()
 

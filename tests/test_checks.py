@@ -321,3 +321,19 @@ def test_derived_fact_months_licensed_on_march_1():
     assert fact_value("months_licensed_on_march_1", facts, dt.date(2025, 6, 30)) == 5  # under six months
     assert fact_value("months_licensed_on_march_1", facts, dt.date(2026, 1, 1)) == 17
     assert fact_value("months_licensed_on_march_1", SubmissionFacts(), dt.date(2025, 6, 30)) is None
+
+
+EACH = {"type": "each", "unit": "section", "where": [["study"]], "check": {"type": "all_of", "elements": {
+    "approval": PHRASE, "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]}}}}
+
+
+def test_each_judges_every_unit_on_its_own():
+    split = ("# Studies\n## Study 1: asthma\nThe Board approves the design.\n\n"
+             "## Study 2: diabetes\nMinutes are signed.\n")
+    finding = run(EACH, (split, "other"))
+    assert finding.status == "partial"  # each study has one step; neither has both
+    assert finding.missing == ["Study 1: asthma: signed_minutes", "Study 2: diabetes: approval",
+                               "1 more complete unit(s)"]
+    whole = "# Study 3: access\nThe Board approves the design. Minutes are signed.\n"
+    assert run(EACH, (whole, "other")).status == "met"
+    assert run(EACH, ("# Other\nThe Board approves. Minutes are signed.", "other")).status == "not_met"

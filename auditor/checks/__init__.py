@@ -5,7 +5,7 @@ Adding a check type means a model in auditor.models and a module here with `eval
 
 from __future__ import annotations
 
-from auditor.checks import composite, count, document, phrase, recency, reviewer, section
+from auditor.checks import composite, count, document, each, phrase, recency, reviewer, section
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import (
     AllOfCheck,
@@ -13,6 +13,7 @@ from auditor.models import (
     Check,
     CountCheck,
     DocumentCheck,
+    EachCheck,
     PhraseCheck,
     RecencyCheck,
     ReviewerCheck,
@@ -35,6 +36,8 @@ def run(check: Check, ctx: EvalContext) -> CheckResult:
         return recency.evaluate(check, ctx)
     if isinstance(check, ReviewerCheck):
         return reviewer.evaluate(check, ctx)
+    if isinstance(check, EachCheck):
+        return each.evaluate(check, ctx, run)
     if isinstance(check, AllOfCheck):
         return composite.evaluate_all_of(check, ctx, run)
     if isinstance(check, AnyOfCheck):
@@ -56,6 +59,8 @@ def describe(check: Check, show, indent: str = "") -> str:
         return indent + recency.describe(check, show)
     if isinstance(check, ReviewerCheck):
         return indent + reviewer.describe(check, show)
+    if isinstance(check, EachCheck):
+        return indent + each.describe(check, show, lambda inner: describe(inner, show, indent + "  ").lstrip())
     word = "all" if isinstance(check, AllOfCheck) else "any"
     lines = [f"{indent}{word} of these elements:"]
     for name, element in check.elements.items():

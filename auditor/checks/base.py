@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
@@ -51,6 +52,14 @@ class EvalContext:
         for members in corpus.by_section.values():
             for pos, i in enumerate(members):
                 self.section_pos[i] = pos
+        self.allowed: set[int] | None = None  # set by `restricted`: the passages of one study, say
+
+    def restricted(self, passages: set[int]) -> EvalContext:
+        """The same context seeing only the given passages (one item of an `each` check)."""
+        sub = copy.copy(self)
+        sub.allowed = passages if self.allowed is None else passages & self.allowed
+        sub.with_term = {t: [i for i in found if i in sub.allowed] for t, found in self.with_term.items()}
+        return sub
 
     @staticmethod
     def term_label(key: str) -> str:
@@ -71,7 +80,7 @@ class EvalContext:
         return [self.key(r) for r in refs]
 
     def ignored(self, passage: int) -> bool:
-        return self.kind_of(passage) in self.ignore_kinds
+        return self.kind_of(passage) in self.ignore_kinds or (self.allowed is not None and passage not in self.allowed)
 
     def kind_of(self, passage: int) -> str:
         return self.corpus.documents[self.corpus.passages[passage].doc].kind

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from auditor.checks.base import EvalContext
 
+MAX_ITEM_WORDS = 20
+
 
 @dataclass
 class Item:
@@ -32,8 +34,12 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
             grouped.setdefault((passage.doc, passage.block), []).append(i)
     found: dict[str, Item] = {}
     for members in grouped.values():
+        if corpus.passages[members[0]].block_kind == "list_item" and \
+                sum(len(corpus.passages[i].text.split()) for i in members) > MAX_ITEM_WORDS:
+            continue  # a sentence-long bullet is prose about the subject, not an item of the list
         terms = set().union(*(corpus.passages[i].terms for i in members))
-        context = set().union(*(corpus.passages[i].context_terms for i in members)) | terms
+        # The list itself must be about the subject: its title, headings or table header say so.
+        context = set().union(*(corpus.passages[i].context_terms for i in members))
         if not set(within) & context or (of and not set(of) & terms):
             continue
         text = " ".join(corpus.passages[i].text for i in members)

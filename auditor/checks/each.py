@@ -1,0 +1,66 @@
+"""`each`: a check run on every unit of a kind, each study or each guideline section on its own.
+
+A requirement such as "a study is complete when it has nine steps" is about each study: steps scattered over
+different studies do not make one complete study.
+"""
+
+from __future__ import annotations
+
+from auditor.checks.base import CheckResult, EvalContext
+from auditor.models import EachCheck
+
+
+def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
+    """(name, passages) of each section or document that the check is about, in document order."""
+    corpus = ctx.corpus
+    wanted = set(ctx.keys(check.where))
+    found: list[tuple[str, set[int]]] = []
+    if check.unit == "document":
+        for d, terms in sorted(corpus.title_terms.items()):
+            if terms & wanted:
+                members = {i for i, p in enumerate(corpus.passages) if p.doc == d and not ctx.ignored(i)}
+                if members:
+                    found.append((corpus.documents[d].title or corpus.documents[d].path, members))
+        return found
+    for i, heading in enumerate(corpus.passages):
+        if heading.kind != "heading" or ctx.ignored(i) or not heading.terms & wanted:
+            continue
+        path = heading.section_key[1]
+        members = {j for j, p in enumerate(corpus.passages)
+                   if p.doc == heading.doc and p.section_key[1][:len(path)] == path and not ctx.ignored(j)}
+        found.append((heading.text, members))
+    # Keep the innermost units: "Studies" above "Study 1" and "Study 2" is not a study itself.
+    return [(name, m) for name, m in found if not any(other < m for _, other in found)]
+
+
+def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
+    results = [(name, run(check.check, ctx.restricted(members))) for name, members in units(ctx, check)]
+    if not results:
+        return CheckResult(status="not_met", notes=["no unit found to check"], missing=["no item found"])
+    merged = CheckResult(status="met")
+    for name, result in results:
+        merged.evidence += [i for i in result.evidence if i not in merged.evidence]
+        merged.candidates += [i for i in result.candidates if i not in merged.candidates]
+        merged.nearest += [(share, i, [f"{name}: {lack}" for lack in lacks]) for share, i, lacks in result.nearest]
+        if result.status == "met":
+            merged.found.append(name)
+        else:
+            merged.missing += [f"{name}: {m}" for m in (result.missing or [result.status])]
+    statuses = {r.status for _, r in results}
+    complete = sum(1 for _, r in results if r.status == "met")
+    if complete >= check.min and statuses == {"met"}:
+        merged.status = "met"
+    elif complete == 0 and statuses <= {"not_met"}:
+        merged.status = "not_met"
+    else:
+        merged.status = "partial"
+    if complete < check.min:
+        merged.missing.append(f"{check.min - complete} more complete unit(s)")
+    merged.notes.append(f"{complete} of {len(results)} unit(s) complete")
+    return merged
+
+
+def describe(check: EachCheck, show, element) -> str:
+    unit = "section whose heading" if check.unit == "section" else "document whose title"
+    return (f"for each {unit} names {' or '.join(map(show, check.where))} (at least {check.min}): "
+            + element(check.check))
