@@ -99,6 +99,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
             if header:
                 passages[-1].context_terms |= _terms_of(header, vocabulary)
     _add_context_terms(passages, documents, vocabulary)
+    _add_list_stems(passages)
     title_terms = _title_terms(documents, vocabulary)
 
     by_section: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
@@ -126,6 +127,31 @@ def _sentences(sdoc) -> list[tuple[int, int]]:
 
 def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
     return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
+
+
+_ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")
+
+
+def _add_list_stems(passages: list[Passage]) -> None:
+    """A list item's lead-in is its context: in "Provider shall maintain policies that: (a) protect ...",
+    item (a) carries the obligation of the sentence that introduces the list.
+
+    Items are list-item blocks, or paragraphs opening with an enumerator ("(a)", "2.") after a lead-in that
+    ends with a colon, as contracts often lay them out.
+    """
+    stem: set[str] = set()
+    stem_key: tuple | None = None
+    colon = False
+    for passage in passages:
+        key = (passage.doc, passage.section)
+        is_item = passage.block_kind == "list_item" or (colon and bool(_ENUMERATOR.match(passage.text)))
+        if is_item and stem_key == key:
+            passage.context_terms |= stem
+        elif passage.kind == "sentence":
+            # the last sentence before the items is their lead-in
+            stem, stem_key, colon = passage.terms, key, passage.text.rstrip().endswith(":")
+        else:
+            stem, stem_key, colon = set(), None, False
 
 
 def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:

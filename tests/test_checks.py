@@ -337,3 +337,15 @@ def test_each_judges_every_unit_on_its_own():
     whole = "# Study 3: access\nThe Board approves the design. Minutes are signed.\n"
     assert run(EACH, (whole, "other")).status == "met"
     assert run(EACH, ("# Other\nThe Board approves. Minutes are signed.", "other")).status == "not_met"
+
+
+def test_list_items_carry_their_lead_in_as_context():
+    evidence = {"type": "phrase", "all": [["confidentiality"]], "context": [["shall"]]}
+    contract = ("# Article 7\n7.1 Provider shall keep written policies that:\n\n"
+                "(a) protect the confidentiality of member information;\n\n(b) limit access.\n")
+    finding = run(evidence, (contract, "contract_template"))
+    assert finding.status == "met"
+    assert finding.evidence[0].quote.startswith("(a) protect the confidentiality")
+    # without a lead-in ending in a colon, a lettered paragraph stands alone
+    alone = "# Article 7\n7.1 Provider keeps records.\n\n(a) protect the confidentiality of member information.\n"
+    assert run(evidence, (alone, "contract_template")).status == "not_met"
