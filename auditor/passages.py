@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 
+# Dot or underscore leaders running to a page number: a table-of-contents line.
+_TOC_LINE = re.compile(r"(\.{5,}|_{5,}|…{2,})\s*(page\s*)?\d+\b", re.IGNORECASE)
 # A "sentence" that is only a list label ("1.", "b)") belongs to the sentence after it.
 _LABEL_ONLY = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 
@@ -89,8 +91,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
         spans = _sentences(sdoc) if kind == "text" else [(0, len(sdoc))]
         for start, end in spans:
             text = sdoc[start:end].text.strip()
-            if not text:
-                continue
+            if not text or _TOC_LINE.search(text):
+                continue  # a table of contents names topics; it says nothing about them
             terms = {name for name, s, _e in matches if start <= s < end}
             passages.append(Passage(doc=d, block=b, text=text, page=block.page, section=tuple(block.section),
                                     kind="sentence" if kind == "text" else kind, terms=terms,
