@@ -101,3 +101,24 @@ def test_help_checklists_and_explain_do_not_import_spacy():
             "print('spacy' in sys.modules, 'pdfplumber' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_checklists_ids_lists_every_requirement_with_citation():
+    result = invoke("checklists", "--ids", "maine-ch109")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    from auditor.checklists import load_checklist
+
+    assert len(lines) == len(load_checklist("maine-ch109").requirements)
+    assert any(line.startswith("1.03-2.E.4.a") and "§ 1.03-2(E)(4)(a)" in line for line in lines)
+    assert invoke("checklists", "--ids", "nope").exit_code == 2
+
+
+def test_profile_option_limits_what_applies():
+    result = invoke(*AUDIT, "--format", "json", "--profile", "periodic-exam")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["profile"] == "periodic-exam"
+    na = {f["requirement_id"] for f in report["findings"] if f["status"] == "not_applicable"}
+    assert not any(r.startswith("1.03-1") for r in na)
+    assert invoke(*AUDIT, "--profile", "no-such-profile").exit_code == 2
