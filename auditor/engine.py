@@ -175,6 +175,8 @@ def fact_value(name: str, facts: SubmissionFacts, as_of: dt.date):
 
 def _holds(condition: Condition, facts: SubmissionFacts, as_of: dt.date) -> bool:
     value = fact_value(condition.fact, facts, as_of)
+    if condition.known is not None:
+        return (value is not None) == condition.known
     if value is None:
         return condition.if_unknown == "holds"
     if condition.eq is not None and value != condition.eq:

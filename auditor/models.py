@@ -157,6 +157,7 @@ class Condition(_Strict):
     eq: bool | int | str | None = None
     lt: float | None = None
     ge: float | None = None
+    known: bool | None = None  # true: the fact is given (say, an accreditation); false: it is not
     if_unknown: Literal["holds", "fails"] = "fails"  # when the fact is not given
     reason: str  # what the condition means, shown when it does not hold
 
