@@ -36,3 +36,10 @@ def find_dates(text: str) -> list[tuple[str, dt.date]]:
             continue  # "13/45/2024" is not a date: claim nothing
         found.append((span, value))
     return found
+
+
+def oldest_allowed(as_of: dt.date, age) -> dt.date:
+    """The earliest date still within `age` (years, months, days) before `as_of`; Feb 29 clamps to Feb 28."""
+    from dateutil.relativedelta import relativedelta
+
+    return as_of - relativedelta(years=age.years, months=age.months, days=age.days)

@@ -148,7 +148,8 @@ def _rationale(requirement: Requirement, checklist: Checklist, result: checks.Ch
         if result.found:
             text = f"All elements evidenced ({', '.join(result.found)}). " + text
     elif result.status == "partial":
-        text = f"Evidenced: {', '.join(result.found)}. Missing: {', '.join(result.missing)}."
+        text = f"Evidenced: {', '.join(result.found) or 'in part'}. Missing: {', '.join(result.missing)}."
+        text += "".join(f" {note[0].upper()}{note[1:]}." for note in result.notes)
     elif result.status == "needs_review":
         text = "Possible evidence needs a reviewer's judgement"
         text += f" ({'; '.join(result.notes)})." if result.notes else "."

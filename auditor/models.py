@@ -86,6 +86,15 @@ class ReviewerCheck(_Strict):
     confirm: str
 
 
+class Age(_Strict):
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def describe(self) -> str:
+        return ", ".join(f"{v} {k}" for k, v in self.model_dump().items() if v)
+
+
 class CountCheck(_Strict):
     """Enough items of a list or table: list items and table rows whose context names `within`
     (the title, headings or the table's header) and whose own text says one of `of`."""
@@ -95,12 +104,8 @@ class CountCheck(_Strict):
     of: list[TermRef] = Field(default_factory=list)  # empty: every item counts
     min: int = Field(ge=1)
     documents: list[DocumentKind] = Field(default_factory=list)
-
-
-class Age(_Strict):
-    years: int = 0
-    months: int = 0
-    days: int = 0
+    # Only items dated within this age before the audit date count ("three studies over three years").
+    max_age: Age | None = None
 
 
 class RecencyCheck(_Strict):

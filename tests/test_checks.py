@@ -349,3 +349,29 @@ def test_list_items_carry_their_lead_in_as_context():
     # without a lead-in ending in a colon, a lettered paragraph stands alone
     alone = "# Article 7\n7.1 Provider keeps records.\n\n(a) protect the confidentiality of member information.\n"
     assert run(evidence, (alone, "contract_template")).status == "not_met"
+
+
+STUDIES = {"type": "count", "within": [["study", "studies"]], "of": [["clinical"]], "min": 3,
+           "max_age": {"years": 3}}
+
+
+def test_count_within_a_window_of_years():
+    table = ("# Quality Program Evaluation\n## Studies\n| Study | Type | Completed |\n| --- | --- | --- |\n"
+             "| Blood pressure | Clinical | 3/1/2022 |\n| Asthma | Clinical | 6/30/2024 |\n"
+             "| Depression follow-up | Clinical | {third} |\n")
+    as_of = dt.date(2025, 3, 1)
+    inside = judge([markdown_document(table.format(third="1/15/2025"))], checklist(STUDIES), "R", as_of=as_of)
+    assert inside.status == "met"  # 3/1/2022 is exactly three years before the audit date
+    outside = judge([markdown_document(table.format(third="2/28/2022"))], checklist(STUDIES), "R", as_of=as_of)
+    assert outside.status == "partial"
+    assert len(outside.evidence) == 2 and outside.missing == ["1 more item(s)"]
+    assert "Depression follow-up (dated before 2022-03-01)" in outside.rationale
+
+
+def test_count_window_takes_the_year_of_the_heading_for_undated_rows():
+    text = "# Evaluation\n## Studies, {years}\n- Blood pressure (clinical)\n- Asthma (clinical)\n- COPD (clinical)\n"
+    as_of = dt.date(2025, 3, 1)
+    assert judge([markdown_document(text.format(years="2022-2024"))], checklist(STUDIES), "R",
+                 as_of=as_of).status == "met"
+    assert judge([markdown_document(text.format(years="2018-2020"))], checklist(STUDIES), "R",
+                 as_of=as_of).status == "not_met"

@@ -1,23 +1,65 @@
-"""`count`: at least `min` items of a list or table that say what is counted ("two chronic-condition guidelines")."""
+"""`count`: at least `min` items of a list or table that say what is counted ("two chronic-condition guidelines"),
+optionally only those dated within an age before the audit date ("three studies over three years")."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.checks.items import items
+from auditor.dates import find_dates, oldest_allowed
 from auditor.models import CountCheck
 
 
 def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
-    counted = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents)
+    found = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents)
+    outside: list[str] = []
+    if check.max_age:
+        since = oldest_allowed(ctx.as_of, check.max_age)
+        counted = []
+        for item in found:
+            dates = _item_dates(ctx, item)
+            if dates and max(dates) >= since:
+                counted.append(item)
+            else:
+                why = f"dated before {since.isoformat()}" if dates else "no date"
+                outside.append(f"{item.text.split(' | ')[0][:60]} ({why})")
+    else:
+        counted = found
     evidence = [item.passages[0] for item in counted]
-    note = f"counted {len(counted)} of the {check.min} required"
+    notes = [f"counted {len(counted)} of the {check.min} required"]
+    if outside:
+        notes.append("not counted: " + "; ".join(outside))
     if len(counted) >= check.min:
-        return CheckResult(status="met", evidence=evidence, notes=[note])
+        return CheckResult(status="met", evidence=evidence, notes=notes)
     status = "partial" if counted else "not_met"
-    return CheckResult(status=status, evidence=evidence, notes=[note],
+    return CheckResult(status=status, evidence=evidence, notes=notes,
                        missing=[f"{check.min - len(counted)} more item(s)"])
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _item_dates(ctx: EvalContext, item) -> list[dt.date]:
+    """The dates an item is known by: its own dates; else the years it names; else the years of its
+    headings or document title ("Studies, 2022-2024"), each taken as the year's last day. Future dates are
+    not evidence of work done."""
+    def years(text: str) -> list[dt.date]:
+        return [dt.date(int(m.group(0)), 12, 31) for m in _YEAR.finditer(text)]
+
+    first = ctx.corpus.passages[item.passages[0]]
+    title = ctx.corpus.documents[first.doc].title or ""
+    for found in ([d for _, d in find_dates(item.text)], years(item.text), years(f"{first.context} {title}")):
+        found = [min(d, ctx.as_of) for d in found if d.year <= ctx.as_of.year]
+        if found:
+            return found
+    return []
 
 
 def describe(check: CountCheck, show) -> str:
     what = f" that say {' or '.join(map(show, check.of))}" if check.of else ""
-    return (f"at least {check.min} list items or table rows under {' or '.join(map(show, check.within))}{what}")
+    text = f"at least {check.min} list items or table rows under {' or '.join(map(show, check.within))}{what}"
+    if check.max_age:
+        text += f", dated within {check.max_age.describe()} before the audit date"
+    return text

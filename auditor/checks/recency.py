@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
-
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.checks.items import items
-from auditor.dates import find_dates
+from auditor.dates import find_dates, oldest_allowed
 from auditor.models import RecencyCheck
 
 
 def evaluate(check: RecencyCheck, ctx: EvalContext) -> CheckResult:
-    oldest_allowed = ctx.as_of - relativedelta(years=check.max_age.years, months=check.max_age.months,
-                                               days=check.max_age.days)
+    since = oldest_allowed(ctx.as_of, check.max_age)
     fresh, stale, undated = [], [], []
     for item in items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents):
         dates = find_dates(item.text)
@@ -20,8 +17,8 @@ def evaluate(check: RecencyCheck, ctx: EvalContext) -> CheckResult:
             undated.append(item)
             continue
         written, latest = max(dates, key=lambda d: d[1])
-        (fresh if latest >= oldest_allowed else stale).append((item, written))
-    label = f"dated on or after {oldest_allowed.isoformat()}"
+        (fresh if latest >= since else stale).append((item, written))
+    label = f"dated on or after {since.isoformat()}"
     missing = [f"{_name(item.text)} ({written})" for item, written in stale]
     missing += [f"{_name(item.text)} (no date)" for item in undated]
     notes = [f"{len(fresh)} item(s) {label}, {len(stale)} older, {len(undated)} undated"]
@@ -46,7 +43,7 @@ def _name(text: str) -> str:
 
 
 def describe(check: RecencyCheck, show) -> str:
-    age = ", ".join(f"{v} {k}" for k, v in check.max_age.model_dump().items() if v)
+    age = check.max_age.describe()
     what = f" that say {' or '.join(map(show, check.of))}" if check.of else ""
     return (f"every list item or table row under {' or '.join(map(show, check.within))}{what} dated within "
             f"{age} before the audit date")
