@@ -37,6 +37,25 @@ def load_facts(paths: list[str]) -> SubmissionFacts:
     return SubmissionFacts()
 
 
+def facts_from_pairs(pairs: tuple[str, ...] | list[str], **named) -> SubmissionFacts:
+    """Facts given on the command line as KEY=VALUE (dotted keys for nested facts) plus named ones."""
+    data: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise FactsError(f"--fact {pair!r}: expected KEY=VALUE")
+        *parents, leaf = key.strip().split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = yaml.safe_load(value)  # YAML scalars: 12000, true, 2025-02-10
+    data.update({k: v for k, v in named.items() if v is not None})
+    try:
+        return SubmissionFacts.model_validate(data)
+    except ValidationError as exc:
+        raise FactsError(f"--fact: {exc}") from exc
+
+
 def read_documents(paths: list[str]) -> list[Document]:
     """Every file under the given paths, read into Documents; unreadable files carry an `error`."""
     from extractors import iter_input_files, read_document
@@ -51,6 +70,9 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
 
     loaded = [load_checklist(name) for name in checklists]
     found = load_facts(paths)
-    if facts is not None:
-        found = found.model_copy(update=facts.model_dump(exclude_none=True))
+    if facts is not None:  # what the caller gives overrides the file, nested facts field by field
+        merged = found.model_dump(exclude_none=True)
+        for key, value in facts.model_dump(exclude_none=True).items():
+            merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
+        found = SubmissionFacts.model_validate(merged)
     return evaluate(read_documents(paths), loaded, as_of, found, profile)

@@ -44,20 +44,22 @@ def main() -> None:
 @click.option("--hmo-name", default=None, help="Overrides hmo_name in submission.yaml.")
 @click.option("--members", type=click.IntRange(min=0), default=None, help="Overrides members in submission.yaml.")
 @click.option("--waiver/--no-waiver", "waiver", default=None, help="Whether a 1.03-9 waiver is requested.")
+@click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=VALUE",
+              help="Any submission.yaml fact, dotted for nested ones: --fact license_date=2009-07-01 "
+                   "--fact accreditation.survey_report_received=2025-02-10. Repeatable; overrides the file.")
 def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetime | None, fmt: str,
           output: str | None, fail_on: str, profile: str | None, hmo_name: str | None, members: int | None,
-          waiver: bool | None) -> None:
+          waiver: bool | None, fact_pairs: tuple[str, ...]) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
-    from auditor.api import FactsError
+    from auditor.api import FactsError, facts_from_pairs
     from auditor.api import audit as run_audit
     from auditor.checklists import ChecklistError
     from auditor.engine import ProfileError
-    from auditor.models import SubmissionFacts
     from auditor.render import render
 
-    facts = SubmissionFacts(hmo_name=hmo_name, members=members, waiver_requested=waiver)
     day = as_of.date() if as_of else dt.date.today()
     try:
+        facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
         report = run_audit(list(paths), list(checklists), day, facts, profile)
     except (ChecklistError, FactsError, ProfileError) as exc:
         raise click.UsageError(str(exc)) from exc

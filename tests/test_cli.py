@@ -122,3 +122,19 @@ def test_profile_option_limits_what_applies():
     na = {f["requirement_id"] for f in report["findings"] if f["status"] == "not_applicable"}
     assert not any(r.startswith("1.03-1") for r in na)
     assert invoke(*AUDIT, "--profile", "no-such-profile").exit_code == 2
+
+
+def test_fact_options_set_nested_facts_and_are_validated():
+    args = [*AUDIT, "--format", "json", "--fact", "accreditation.body=NCQA",
+            "--fact", "accreditation.survey_report_received=2025-02-10", "--members", "9000", "--waiver"]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["submission"]["accreditation"]["survey_report_received"] == "2025-02-10"
+    assert report["submission"]["hmo_name"] == "Casco Bay Health Plan"  # the file's facts are kept
+    status = {f["requirement_id"]: f["status"] for f in report["findings"]}
+    assert status["1.03-9.A"] != "not_applicable"  # fewer than 20,000 members and a waiver requested
+    assert status["1.05-2.A"] != "not_applicable"  # accredited: the accreditation duties apply
+    bad = invoke(*AUDIT, "--fact", "accreditation.survey_report_received=someday")
+    assert bad.exit_code == 2 and "survey_report_received" in bad.output
+    assert invoke(*AUDIT, "--fact", "nonsense").exit_code == 2
