@@ -6,6 +6,7 @@ Imported only by commands that match text: importing spaCy costs most of a secon
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -89,9 +90,15 @@ class Vocabulary:
         self.matcher = Matcher(nlp.vocab)
         for name, phrases in sorted(terms.items()):
             literal = [p for p in phrases if not _ALT.search(p)]
-            patterned = [p for p in phrases if _ALT.search(p)]
+            patterned = []
+            for phrase in (p for p in phrases if _ALT.search(p)):
+                expanded = _expand(phrase)
+                if expanded is None:
+                    patterned.append(phrase)
+                else:
+                    literal += expanded
             if literal:
-                self.phrase_matcher.add(name, list(nlp.pipe(literal)))
+                self.phrase_matcher.add(name, [_phrase_doc(p) for p in dict.fromkeys(literal)])
             if patterned:
                 self.matcher.add(name, [self._token_pattern(p) for p in patterned])
 
@@ -125,6 +132,34 @@ class Vocabulary:
         return found
 
 
+_MAX_EXPANSION = 64
+
+
+def _expand(phrase: str) -> list[str] | None:
+    """The literal phrases a pattern stands for, when it only has alternatives and optional words and there
+    are few of them: the PhraseMatcher finds those far faster than the Matcher runs a token pattern (its
+    cost grows with every pattern). Exact-word and regex patterns stay token patterns."""
+    if "re:" in phrase or any(w.startswith("=") for w in phrase.split()):
+        return None
+    options: list[list[str]] = []
+    for word in phrase.split():
+        optional = word.endswith("?") and len(word) > 1
+        choices = [w for w in (word[:-1] if optional else word).split("|") if w]
+        options.append(choices + [""] if optional else choices)
+    total = 1
+    for choices in options:
+        total *= len(choices)
+    if total > _MAX_EXPANSION:
+        return None
+    return [" ".join(w for w in combo if w) for combo in itertools.product(*options) if any(combo)]
+
+
+def _phrase_doc(phrase: str) -> Doc:
+    # Only what matching on lemmas needs: tokens and their lemmas (no sentences, no acronym folding).
+    return _lower_lookup_lemmas(pipeline().make_doc(phrase))
+
+
+@functools.cache
 def _lemma_of(word: str) -> str:
     doc = pipeline()(word)
     return " ".join(t.lemma_ for t in doc)
