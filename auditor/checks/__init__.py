@@ -1,6 +1,7 @@
 """Check types: one small module each, dispatched on the check's `type`.
 
-Adding a check type means a model in auditor.models and a module here with `evaluate` and `describe`.
+Adding a check type means a model in auditor.models and a module here with `evaluate` and `describe`,
+registered below. Checks that contain other checks get `run` (and `describe`) passed in to recurse.
 """
 
 from __future__ import annotations
@@ -22,20 +23,15 @@ from auditor.models import (
 
 __all__ = ["CheckResult", "EvalContext", "run", "describe"]
 
+# Check types that look at the text directly.
+_LEAVES = {PhraseCheck: phrase, SectionCheck: section, DocumentCheck: document, CountCheck: count,
+           RecencyCheck: recency, ReviewerCheck: reviewer}
+
 
 def run(check: Check, ctx: EvalContext) -> CheckResult:
-    if isinstance(check, PhraseCheck):
-        return phrase.evaluate(check, ctx)
-    if isinstance(check, SectionCheck):
-        return section.evaluate(check, ctx)
-    if isinstance(check, DocumentCheck):
-        return document.evaluate(check, ctx)
-    if isinstance(check, CountCheck):
-        return count.evaluate(check, ctx)
-    if isinstance(check, RecencyCheck):
-        return recency.evaluate(check, ctx)
-    if isinstance(check, ReviewerCheck):
-        return reviewer.evaluate(check, ctx)
+    module = _LEAVES.get(type(check))
+    if module is not None:
+        return module.evaluate(check, ctx)
     if isinstance(check, EachCheck):
         return each.evaluate(check, ctx, run)
     if isinstance(check, AllOfCheck):
@@ -47,18 +43,9 @@ def run(check: Check, ctx: EvalContext) -> CheckResult:
 
 def describe(check: Check, show, indent: str = "") -> str:
     """The evidence a check seeks, in words, for `explain` and for not-met rationales."""
-    if isinstance(check, PhraseCheck):
-        return indent + phrase.describe(check, show)
-    if isinstance(check, SectionCheck):
-        return indent + section.describe(check, show)
-    if isinstance(check, DocumentCheck):
-        return indent + document.describe(check, show)
-    if isinstance(check, CountCheck):
-        return indent + count.describe(check, show)
-    if isinstance(check, RecencyCheck):
-        return indent + recency.describe(check, show)
-    if isinstance(check, ReviewerCheck):
-        return indent + reviewer.describe(check, show)
+    module = _LEAVES.get(type(check))
+    if module is not None:
+        return indent + module.describe(check, show)
     if isinstance(check, EachCheck):
         return indent + each.describe(check, show, lambda inner: describe(inner, show, indent + "  ").lstrip())
     word = "all" if isinstance(check, AllOfCheck) else "any"
