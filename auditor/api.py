@@ -67,12 +67,16 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
           facts: SubmissionFacts | None = None, profile: str | None = None) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists."""
     from auditor.engine import evaluate  # spaCy: only when text is matched
+    from auditor.inputs import load_tables
+    from extractors import iter_input_files
 
     loaded = [load_checklist(name) for name in checklists]
+    data_files = iter_input_files(paths, data=True)
+    tables = {c.id: load_tables(c, data_files) for c in loaded if c.inputs}
     found = load_facts(paths)
     if facts is not None:  # what the caller gives overrides the file, nested facts field by field
         merged = found.model_dump(exclude_none=True)
         for key, value in facts.model_dump(exclude_none=True).items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
         found = SubmissionFacts.model_validate(merged)
-    return evaluate(read_documents(paths), loaded, as_of, found, profile)
+    return evaluate(read_documents(paths), loaded, as_of, found, profile, tables)

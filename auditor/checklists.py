@@ -19,8 +19,10 @@ from auditor.models import (
     EachCheck,
     PhraseCheck,
     RecencyCheck,
+    RowsCheck,
     SectionCheck,
     TermRef,
+    WordLimitCheck,
 )
 
 
@@ -72,6 +74,10 @@ def _refs(check: Check) -> list[TermRef]:
         return list(check.title)
     if isinstance(check, EachCheck):
         return [*check.where, *_refs(check.check)]
+    if isinstance(check, RowsCheck):
+        return list(check.addressed_in.near) if check.addressed_in else []
+    if isinstance(check, WordLimitCheck):
+        return [ref for f in check.fields for ref in f.heading]
     if isinstance(check, AllOfCheck | AnyOfCheck):
         return [ref for element in check.elements.values() for ref in _refs(element)]
     return []

@@ -41,7 +41,9 @@ class ProfileError(ValueError):
 
 
 def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
-             facts: SubmissionFacts | None = None, profile: str | None = None) -> AuditReport:
+             facts: SubmissionFacts | None = None, profile: str | None = None,
+             tables: dict[str, dict] | None = None) -> AuditReport:
+    """Judge the documents (and, by checklist id, the input tables) against the checklists as of a date."""
     facts = facts or SubmissionFacts()
     if profile and not any(profile in c.profiles for c in checklists):
         known = sorted({p for c in checklists for p in c.profiles})
@@ -56,14 +58,16 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
             ignore = frozenset(requirement.ignore_documents)
             if (checklist.id, ignore) not in contexts:
                 contexts[(checklist.id, ignore)] = checks.EvalContext(
-                    corpus, functools.partial(term_key, checklist=checklist), ignore, as_of)
+                    corpus, functools.partial(term_key, checklist=checklist), ignore, as_of,
+                    tables=(tables or {}).get(checklist.id, {}),
+                    parameters={**checklist.parameters, **facts.parameters})
             chosen = checklist.profiles.get(profile) if profile else None
             if chosen and not chosen.covers(requirement.section):
                 findings.append(Finding(**_identity(requirement, checklist), status="not_applicable",
                                         rationale=f"Not part of the {chosen.title} review (profile {profile})."))
                 continue
-            findings.append(evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
-                                                 facts, unreadable, as_of))
+            findings += evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
+                                             facts, unreadable, as_of)
     return AuditReport(
         tool=ToolInfo(version=__version__),
         as_of=as_of,
@@ -88,29 +92,42 @@ def _identity(requirement: Requirement, checklist: Checklist) -> dict:
 
 
 def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
-                         facts: SubmissionFacts, unreadable: list[str], as_of: dt.date) -> Finding:
+                         facts: SubmissionFacts, unreadable: list[str], as_of: dt.date) -> list[Finding]:
+    """The finding of a requirement, or one per item when the check judges items ("a finding per measure")."""
     base = _identity(requirement, checklist)
     failed = [c for c in requirement.applies_if if not _holds(c, facts, as_of)]
     if failed:
-        return Finding(**base, status="not_applicable",
-                       rationale="Does not apply: " + "; ".join(c.reason for c in failed) + ".")
-
+        return [Finding(**base, status="not_applicable",
+                        rationale="Does not apply: " + "; ".join(c.reason for c in failed) + ".")]
     result = checks.run(requirement.evidence, ctx)
+    if result.items is None:
+        return [_finding(base, requirement, checklist, ctx, result, unreadable)]
+    return [_finding({**base, "requirement_id": f"{requirement.id}[{name}]", "title": f"{requirement.title}: {name}"},
+                     requirement, checklist, ctx, item, unreadable) for name, item in result.items]
+
+
+def _finding(base: dict, requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
+             result: checks.CheckResult, unreadable: list[str]) -> Finding:
     status = result.status
     corpus = ctx.corpus
     passages = corpus.passages
     rationale = _rationale(requirement, checklist, result, [passages[i] for i in result.evidence])
+    if result.computed and result.notes:
+        # Numbers speak for themselves: what was computed, against what threshold.
+        rationale = ". ".join(n[0].upper() + n[1:] for n in result.notes) + "."
     if status == "not_met" and requirement.when_not_found == "needs_review":
         status = "needs_review"
         rationale += (" This obligation is usually shown by correspondence with the regulator rather than by"
                       " program documents: confirm it with the HMO.")
-    if unreadable and status in ("not_met", "partial"):
+    if unreadable and status in ("not_met", "partial") and not result.data:
         note = f" {len(unreadable)} file(s) could not be read ({', '.join(unreadable)}); they may hold the evidence."
         if status == "not_met":
             status = "needs_review"
         rationale += note
+    data = [Evidence(document=source, page=None, quote=quote, section=where) for source, where, quote in result.data]
     return Finding(**base, status=status, missing=result.missing,
-                   evidence=[_evidence(passages[i], corpus) for i in _with_body(result.evidence, corpus)[:MAX_QUOTES]],
+                   evidence=([_evidence(passages[i], corpus) for i in _with_body(result.evidence, corpus)[:MAX_QUOTES]]
+                             + data[:MAX_QUOTES]),
                    candidates=[_evidence(passages[i], corpus) for i in result.candidates[:MAX_QUOTES]],
                    nearest=_nearest(result, corpus) if status != "met" else [],
                    rationale=rationale)

@@ -119,6 +119,105 @@ class RecencyCheck(_Strict):
     documents: list[DocumentKind] = Field(default_factory=list)
 
 
+Number = float | int
+
+
+class ParamRef(_Strict):
+    param: str  # a checklist parameter, overridable in submission.yaml
+
+
+class RowCondition(_Strict):
+    """A test on one row of an input table: `column OP value` or `column OP other-column`."""
+
+    column: str
+    op: Literal["lt", "le", "gt", "ge", "eq", "ne"]
+    value: Number | str | bool | ParamRef | None = None
+    other: str | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> RowCondition:
+        if (self.value is None) == (self.other is None):
+            raise ValueError("a row condition needs exactly one of `value` and `other`")
+        return self
+
+
+class Lowest(_Strict):
+    n: int = Field(ge=1)
+    by: str
+
+
+class AddressedIn(_Strict):
+    documents: list[DocumentKind] = Field(default_factory=list)
+    near: list[TermRef] = Field(default_factory=list)
+
+
+class RowsCheck(_Strict):
+    """One finding per selected row of an input ("each hospital above 23.9%"), addressed in the documents
+    by name when `addressed_in` is given."""
+
+    type: Literal["rows"]
+    input: str
+    name: str  # the column that names a row
+    where: list[RowCondition] = Field(default_factory=list)
+    any_where: list[RowCondition] = Field(default_factory=list)
+    lowest: Lowest | None = None
+    addressed_in: AddressedIn | None = None
+    none_selected: Literal["met", "not_applicable"] = "met"
+
+
+class Threshold(_Strict):
+    op: Literal["lt", "le", "gt", "ge", "eq", "ne"]
+    value: Number | ParamRef
+
+
+class GroupBy(_Strict):
+    column: str
+    by: Literal["year"] = "year"
+
+
+class AllowAfter(_Strict):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    days: int = Field(ge=0)
+
+
+class MetricCheck(_Strict):
+    """One number computed from an input, against a threshold (see auditor/checks/metric.py)."""
+
+    type: Literal["metric"]
+    input: str
+    compute: Literal["share", "count", "pct_change", "longest_gap", "score", "has_values"]
+    where: list[RowCondition] = Field(default_factory=list)
+    per: GroupBy | None = None  # count: the threshold applies to each calendar year
+    column: str | None = None  # pct_change: the summed column; longest_gap: the date column; has_values
+    period: str | None = None  # pct_change: the period column (a year)
+    group: str | None = None  # longest_gap: one gap per group (project)
+    exclude_input: str | None = None  # longest_gap: rows with start/end dates that do not count (leave)
+    allow_after: AllowAfter | None = None  # longest_gap: gaps starting at an enrollment period's start
+    values: list[str] = Field(default_factory=list)  # has_values
+    filled: str | None = None  # has_values: the column that must not be empty
+    points: str = "points"  # score columns
+    target: str = "target"
+    actual: str = "actual"
+    lower_is_better: bool = False
+    bonus_pool: Number | ParamRef | None = None
+    bonus_percent: Number | ParamRef | None = None
+    threshold: Threshold | None = None
+
+
+class WordLimitField(_Strict):
+    heading: list[TermRef]
+    max: int = Field(ge=1)
+    each_item: bool = False
+
+
+class WordLimitCheck(_Strict):
+    """Document fields within their word limits: the section under each heading, or each of its items."""
+
+    type: Literal["word_limit"]
+    fields: list[WordLimitField]
+
+
 class EachCheck(_Strict):
     """A check run on each unit of a kind ("each study shows the nine steps"): each section (with its
     sub-sections) whose heading names one of `where`, or each document whose title does. Reports, per unit,
@@ -146,8 +245,8 @@ class AnyOfCheck(_Strict):
 
 
 Check = Annotated[
-    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | EachCheck | AllOfCheck
-    | AnyOfCheck,
+    PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | RowsCheck | MetricCheck
+    | WordLimitCheck | EachCheck | AllOfCheck | AnyOfCheck,
     Field(discriminator="type"),
 ]
 EachCheck.model_rebuild()
@@ -169,12 +268,15 @@ class Condition(_Strict):
 
 class DeadlineRule(_Strict):
     rule: str  # the clock in words, as the regulation states it
-    clock: Literal["annual", "biennial", "triennial", "working_days", "calendar_days", "weeks", "once"]
+    clock: Literal["annual", "biennial", "triennial", "working_days", "business_days", "calendar_days", "weeks",
+                   "months", "once"]
 
 
 class Example(_Strict):
-    text: str  # Markdown; headings make sections
+    text: str = ""  # Markdown; headings make sections
     kind: DocumentKind = "other"
+    inputs: dict[str, list[dict]] = Field(default_factory=dict)  # raw rows, as a CSV would give them
+    parameters: dict[str, Number | str] = Field(default_factory=dict)
 
 
 class Examples(_Strict):
@@ -220,12 +322,28 @@ class Profile(_Strict):
         return self.sections == "all" or any(section == s or section.startswith(s + "-") for s in self.sections)
 
 
+class ColumnSpec(_Strict):
+    type: Literal["text", "number", "percent", "integer", "date", "bool"] = "text"
+    required: bool = True
+
+
+class InputSpec(_Strict):
+    """A structured input that sits next to the documents (CSV or YAML)."""
+
+    title: str
+    files: list[str]  # glob patterns on the file name; the first matching file is read
+    columns: dict[str, ColumnSpec]
+    required: bool = True
+
+
 class Checklist(_Strict):
     id: str
     title: str
     version: str
     source: str
     profiles: dict[str, Profile] = Field(default_factory=dict)
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    parameters: dict[str, Number | str] = Field(default_factory=dict)
     terms: dict[str, list[str]] = Field(default_factory=dict)
     sections: list[ChecklistSection]
 
@@ -280,6 +398,7 @@ class SubmissionFacts(_Strict):
     license_date: dt.date | None = None
     accreditation: Accreditation | None = None
     examination: Examination | None = None
+    parameters: dict[str, float | int | str] = Field(default_factory=dict)  # overrides of checklist parameters
 
 
 # --- the report -----------------------------------------------------------------------------------------

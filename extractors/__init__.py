@@ -97,12 +97,21 @@ def _join(base: str, rel: str) -> str:
     return rel if base in (".", "") else f"{base}/{rel}"
 
 
-def iter_input_files(paths: list[str]) -> list[tuple[pathlib.Path, str]]:
+# Structured inputs (measure rates, hospital lists) that checklists read as data, not as documents.
+DATA_EXTENSIONS = frozenset({".csv", ".yaml", ".yml"})
+
+
+def iter_input_files(paths: list[str], data: bool = False) -> list[tuple[pathlib.Path, str]]:
     """Files to read, as (real path, path shown to the user), sorted by the shown path.
 
     Folders are walked recursively, skipping hidden entries and submission config files; a file named
     explicitly is kept even if hidden. Unsupported types are kept so they are reported, not dropped.
+    With `data`, only the data files (CSV, YAML); without, everything else.
     """
+    return [pair for pair in _walk(paths) if (pair[0].suffix.lower() in DATA_EXTENSIONS) == data]
+
+
+def _walk(paths: list[str]) -> list[tuple[pathlib.Path, str]]:
     found: dict[pathlib.Path, tuple[pathlib.Path, str]] = {}
     for given in paths:
         root = pathlib.Path(given)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from auditor.document import Document
 from auditor.engine import evaluate
+from auditor.inputs import validate_rows
 from auditor.models import Accreditation, Checklist, Examination, Finding, Requirement, SubmissionFacts
 from extractors.text import read_markdown
 
@@ -42,5 +43,15 @@ SAMPLE_FACTS = {
 
 def judge(documents: list[Document], checklist: Checklist, requirement_id: str,
           facts: SubmissionFacts | None = None, as_of: dt.date = dt.date(2025, 3, 1)) -> Finding:
-    report = evaluate(documents, [checklist], as_of, facts)
-    return next(f for f in report.findings if f.requirement_id == requirement_id)
+    return judge_all(documents, checklist, requirement_id, facts, as_of)[0]
+
+
+def judge_all(documents: list[Document], checklist: Checklist, requirement_id: str,
+              facts: SubmissionFacts | None = None, as_of: dt.date = dt.date(2025, 3, 1),
+              inputs: dict[str, list[dict]] | None = None) -> list[Finding]:
+    """The findings of one requirement: one, or one per item for checks that judge items."""
+    tables = {checklist.id: {name: validate_rows(name, spec, (inputs or {}).get(name, []), "example")
+                             for name, spec in checklist.inputs.items()}}
+    report = evaluate(documents, [checklist], as_of, facts, tables=tables)
+    return [f for f in report.findings
+            if f.requirement_id == requirement_id or f.requirement_id.startswith(requirement_id + "[")]

@@ -6,7 +6,19 @@ registered below. Checks that contain other checks get `run` (and `describe`) pa
 
 from __future__ import annotations
 
-from auditor.checks import composite, count, document, each, phrase, recency, reviewer, section
+from auditor.checks import (
+    composite,
+    count,
+    document,
+    each,
+    metric,
+    phrase,
+    recency,
+    reviewer,
+    rows,
+    section,
+    word_limit,
+)
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import (
     AllOfCheck,
@@ -15,17 +27,21 @@ from auditor.models import (
     CountCheck,
     DocumentCheck,
     EachCheck,
+    MetricCheck,
     PhraseCheck,
     RecencyCheck,
     ReviewerCheck,
+    RowsCheck,
     SectionCheck,
+    WordLimitCheck,
 )
 
 __all__ = ["CheckResult", "EvalContext", "run", "describe"]
 
 # Check types that look at the text directly.
 _LEAVES = {PhraseCheck: phrase, SectionCheck: section, DocumentCheck: document, CountCheck: count,
-           RecencyCheck: recency, ReviewerCheck: reviewer}
+           RecencyCheck: recency, ReviewerCheck: reviewer, RowsCheck: rows, MetricCheck: metric,
+           WordLimitCheck: word_limit}
 
 
 def run(check: Check, ctx: EvalContext) -> CheckResult:

@@ -25,6 +25,9 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     # Closest partial matches of what was not found: (share of the terms present, passage, what it lacks).
     nearest: list[tuple[float, int, list[str]]] = field(default_factory=list)
+    data: list[tuple[str, str, str]] = field(default_factory=list)  # rows quoted: (file, "row N", "col: value; ...")
+    items: list[tuple[str, CheckResult]] | None = None  # one finding each ("a finding per measure")
+    computed: bool = False  # a result from numbers: its notes (values, threshold) are the rationale
 
 
 # Where program-level evidence is best read first: the program's own description before the documents that
@@ -37,9 +40,12 @@ class EvalContext:
     """The corpus plus indexes over it, built once per audit and shared by every check of a requirement."""
 
     def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset(),
-                 as_of: dt.date | None = None) -> None:
+                 as_of: dt.date | None = None, tables: dict | None = None,
+                 parameters: dict | None = None) -> None:
         self.corpus = corpus
         self.as_of = as_of or dt.date.today()
+        self.tables = tables or {}  # input name -> auditor.inputs.Table
+        self.parameters = parameters or {}
         self.ignore_kinds = ignore_kinds
         self.key = term_key  # TermRef -> term name in the vocabulary
         self.with_term: dict[str, list[int]] = defaultdict(list)

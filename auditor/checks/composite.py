@@ -12,6 +12,8 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
         merged.evidence += [i for i in result.evidence if i not in merged.evidence]
         merged.candidates += [i for i in result.candidates if i not in merged.candidates]
         merged.notes += [f"{name}: {n}" for n in result.notes]
+        merged.data += result.data
+        merged.computed = merged.computed or result.computed
         if result.status == "met":
             merged.found.append(name)
         elif result.status == "partial":
