@@ -75,10 +75,12 @@ def _pct_change(check, ctx, table) -> CheckResult:
         if period is not None and row.get(check.column) is not None:
             totals[period] += row[check.column]
     if len(totals) < 2:
-        return CheckResult(computed=True, status="needs_review", notes=[f"{table.source}: two periods of {check.column} are needed"])
+        return CheckResult(computed=True, status="needs_review",
+                           notes=[f"{table.source}: two periods of {check.column} are needed"])
     latest, previous = sorted(totals)[-1], sorted(totals)[-2]
     if not totals[previous]:
-        return CheckResult(computed=True, status="needs_review", notes=[f"{check.column} was 0 in {previous}: no change to compute"])
+        return CheckResult(computed=True, status="needs_review",
+                           notes=[f"{check.column} was 0 in {previous}: no change to compute"])
     change = round(100 * (totals[latest] - totals[previous]) / totals[previous], 2)
     what = (f"{check.column}: {totals[previous]:g} in {previous}, {totals[latest]:g} in {latest}: "
             f"{change:+g}%")

@@ -31,7 +31,8 @@ def evaluate(check: RowsCheck, ctx: EvalContext) -> CheckResult:
                 f"; {why}" if check.where else "")
         data = [(table.source, row_label(table, i), table.quote(i))]
         if check.addressed_in is None:
-            items.append((name, CheckResult(computed=True, status="not_met", data=data, notes=[f"{name}: {why}; to be addressed"])))
+            items.append((name, CheckResult(computed=True, status="not_met", data=data,
+                                            notes=[f"{name}: {why}; to be addressed"])))
             continue
         hits = _mentions(ctx, name, check)
         if hits:
