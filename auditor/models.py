@@ -235,6 +235,7 @@ class AllOfCheck(_Strict):
 
     type: Literal["all_of"]
     elements: dict[str, Check]
+    partial: bool = True  # false: some elements without the rest is a gap, not a partial finding
 
 
 class AnyOfCheck(_Strict):

@@ -100,6 +100,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
                                     block_kind=block.kind, row=block.row))
             if header:
                 passages[-1].context_terms |= _terms_of(header, vocabulary)
+    _add_defined_terms(passages, vocabulary)
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)
     title_terms = _title_terms(documents, vocabulary)
@@ -129,6 +130,31 @@ def _sentences(sdoc) -> list[tuple[int, int]]:
 
 def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
     return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
+
+
+# 'The Quality Improvement Council (the "Council")': a defined short form, used for the full name after it.
+_DEFINITION = re.compile(r"(?P<full>[A-Z][\w&/,' -]{2,80}?)\s*\((?:the\s+|hereinafter\s+(?:the\s+)?)?[\"“”']"
+                         r"(?P<alias>[A-Z][\w&/ -]{1,30}?)[\"“”']\)")
+
+
+def _add_defined_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
+    """Where a document defines a short form ("Quality Improvement Council (the "Council")"), later
+    passages that use the short form carry the terms of the full name: "the Council orders actions"
+    is the committee ordering actions."""
+    definitions: dict[int, list[tuple[int, re.Pattern, set[str]]]] = {}
+    for i, passage in enumerate(passages):
+        for match in _DEFINITION.finditer(passage.text):
+            terms = _terms_of(match.group("full"), vocabulary)
+            if terms:
+                alias = re.compile(r"(?<!\w)" + re.escape(match.group("alias")) + r"(?!\w)")
+                definitions.setdefault(passage.doc, []).append((i, alias, terms))
+    for doc, found in definitions.items():
+        for i, passage in enumerate(passages):
+            if passage.doc != doc:
+                continue
+            for start, alias, terms in found:
+                if i > start and alias.search(passage.text):
+                    passage.terms |= terms
 
 
 _ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")

@@ -49,6 +49,7 @@ _PATTERNS: list[tuple[str, list[str]]] = [
             r"\bquality (?:management|improvement|assurance) program\b",
             r"\bq[ima] program\b",
             r"\bqmp\b",
+            r"\bquality program\b",
         ],
     ),
 ]

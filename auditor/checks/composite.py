@@ -39,7 +39,7 @@ def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
     elif statuses <= {"not_met", "needs_review"}:
         status = "needs_review"
     else:
-        status = "partial"
+        status = "partial" if check.partial else "not_met"
     return _merge(results, status)
 
 

@@ -21,7 +21,7 @@ class Item:
 
 
 def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str]) -> list[Item]:
-    """The items whose context names a `within` term and whose text says one of `of` (if any), in order.
+    """The items whose context names every `within` term and whose text says one of `of` (if any), in order.
 
     The same item written twice (a guideline listed in two documents) counts once, by its text.
     """
@@ -40,7 +40,7 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
         terms = set().union(*(corpus.passages[i].terms for i in members))
         # The list itself must be about the subject: its title, headings or table header say so.
         context = set().union(*(corpus.passages[i].context_terms for i in members))
-        if not set(within) & context or (of and not set(of) & terms):
+        if not set(within) <= context or (of and not set(of) & terms):
             continue
         text = " ".join(corpus.passages[i].text for i in members)
         found.setdefault(" ".join(text.lower().split()), Item(members, text, terms, context))
