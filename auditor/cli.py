@@ -78,7 +78,11 @@ def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetim
     click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
                f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
                f"{s.not_applicable} not applicable" + (f"; report written to {output}" if output else ""), err=True)
-    if not report.documents or len(unreadable) == len(report.documents):
+    for entry in report.inputs:
+        if entry.error:
+            click.echo(f"warning: {entry.checklist} input {entry.name}: {entry.error}", err=True)
+    read_inputs = [e for e in report.inputs if not e.error]
+    if len(unreadable) == len(report.documents) and not read_inputs:
         click.echo("error: no document could be read", err=True)
         sys.exit(2)
     if any(SEVERITY[f.status] >= FAIL_ON[fail_on] for f in report.findings):

@@ -23,6 +23,7 @@ from auditor.models import (
     DocumentEntry,
     Evidence,
     Finding,
+    InputEntry,
     Requirement,
     SectionScore,
     SubmissionFacts,
@@ -75,6 +76,8 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         submission=facts,
         checklists=[ChecklistRef(id=c.id, title=c.title, version=c.version) for c in checklists],
         documents=[_entry(d) for d in documents],
+        inputs=[InputEntry(checklist=cid, name=name, path=t.source or None, rows=len(t.rows), error=t.error)
+                for cid, named in sorted((tables or {}).items()) for name, t in sorted(named.items())],
         findings=findings,
         summary=summarise(findings, checklists),
     )

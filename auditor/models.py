@@ -439,6 +439,16 @@ class DocumentEntry(BaseModel):
     error: str | None
 
 
+class InputEntry(BaseModel):
+    """A structured input a checklist read (or could not): the data side of the document list."""
+
+    checklist: str
+    name: str
+    path: str | None
+    rows: int
+    error: str | None
+
+
 class ChecklistRef(BaseModel):
     id: str
     title: str
@@ -477,5 +487,6 @@ class AuditReport(BaseModel):
     submission: SubmissionFacts = Field(default_factory=SubmissionFacts)
     checklists: list[ChecklistRef]
     documents: list[DocumentEntry]
+    inputs: list[InputEntry] = Field(default_factory=list)
     findings: list[Finding]
     summary: Summary

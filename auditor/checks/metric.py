@@ -44,10 +44,10 @@ def _share(check, ctx, table) -> CheckResult:
     good = selected(table.rows, check.where, [], ctx)
     bad = [i for i in range(len(table.rows)) if i not in set(good)]
     value = round(100 * len(good) / len(table.rows), 2)
-    why = [f"not meeting it: {row_label(table, i)} ({'; '.join(explain(c, table.rows[i], ctx) for c in check.where)})"
-           for i in bad[:10]]
+    why = [f"{row_label(table, i)} does not meet it: not ("
+           + "; ".join(explain(c, table.rows[i], ctx) for c in check.where) + ")" for i in bad[:10]]
     return _judge(check, ctx, value, f"{len(good)} of {len(table.rows)} rows meet the condition: {value:g}%",
-                  table, bad, why)
+                  table, bad or good, why)
 
 
 def _count(check, ctx, table) -> CheckResult:
@@ -84,7 +84,10 @@ def _pct_change(check, ctx, table) -> CheckResult:
     change = round(100 * (totals[latest] - totals[previous]) / totals[previous], 2)
     what = (f"{check.column}: {totals[previous]:g} in {previous}, {totals[latest]:g} in {latest}: "
             f"{change:+g}%")
-    return _judge(check, ctx, change, what, table, [])
+    used = [i for i, row in enumerate(table.rows)
+            if (row.get(check.period).year if isinstance(row.get(check.period), dt.date) else row.get(check.period))
+            in (latest, previous)]
+    return _judge(check, ctx, change, what, table, used)
 
 
 def _longest_gap(check, ctx, table) -> CheckResult:
@@ -110,11 +113,13 @@ def _longest_gap(check, ctx, table) -> CheckResult:
     if worst[2] is None:
         return _judge(check, ctx, 0, "no gap between dates", table, [])
     days, group, start, end = worst
+    edges = [i for i, row in enumerate(table.rows) if row.get(check.column) in (start, end)
+             and (not check.group or str(row.get(check.group)) == group)]
     label = f" ({check.group} {group})" if check.group else ""
     what = f"longest gap{label}: {days} day(s), {start.isoformat()} to {end.isoformat()}"
     if leave:
         what += " (approved leave not counted)"
-    return _judge(check, ctx, days, what, table, [])
+    return _judge(check, ctx, days, what, table, edges)
 
 
 def _in_period_start(day: dt.date, check: MetricCheck) -> bool:
@@ -157,7 +162,8 @@ def _score(check, ctx, table) -> CheckResult:
         pool, percent = value_of(check.bonus_pool, ctx), value_of(check.bonus_percent, ctx)
         bonus = round(float(pool) * float(percent) / 100 * earned / possible, 2)
         extra.append(f"bonus: {float(pool):,.2f} × {float(percent):g}% × {earned:g}/{possible:g} = {bonus:,.2f}")
-    return _judge(check, ctx, score, f"score: {earned:g} of {possible:g} points ({score:g}%)", table, [], extra)
+    return _judge(check, ctx, score, f"score: {earned:g} of {possible:g} points ({score:g}%)", table,
+                  list(range(len(table.rows))), extra)
 
 
 def _has_values(check, ctx, table) -> CheckResult:
