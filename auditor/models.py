@@ -200,8 +200,9 @@ class MetricCheck(_Strict):
     target: str = "target"
     actual: str = "actual"
     lower_is_better: bool = False
-    bonus_pool: Number | ParamRef | None = None
+    bonus_pool: Number | ParamRef | None = None  # score: the base the bonus percentage applies to
     bonus_percent: Number | ParamRef | None = None
+    scale_bonus_by_score: bool = False  # false: the whole percentage once the score qualifies
     threshold: Threshold | None = None
 
 

@@ -119,7 +119,7 @@ def test_share_count_and_score():
     finding = metric(share, {"hospitals": HOSPITALS})
     assert finding.status == "met" and "2 of 3 rows" in finding.rationale
     score = {"type": "metric", "input": "measures", "compute": "score", "bonus_pool": {"param": "pool"},
-             "bonus_percent": {"param": "percent"}}
+             "bonus_percent": {"param": "percent"}, "scale_bonus_by_score": True}
     rows = [{"measure": "A", "points": 30, "target": 50, "actual": 55},
             {"measure": "B", "points": 20, "target": 80, "actual": 79.9}]
     finding = metric(score, {"measures": rows})
@@ -136,3 +136,15 @@ def test_word_limit_counts_each_field():
     assert finding.status == "partial"
     assert finding.missing == ["Milestones item 2: 5 words, over 4"]
     assert "Description: 4/5" in finding.rationale
+
+
+def test_flat_bonus_once_the_score_qualifies():
+    rows = [{"measure": "A", "points": 90, "target": 50, "actual": 55},
+            {"measure": "B", "points": 10, "target": 80, "actual": 70}]
+    check = {"type": "metric", "input": "measures", "compute": "score", "bonus_pool": 1000000,
+             "bonus_percent": 5, "threshold": {"op": "ge", "value": 90}}
+    finding = metric(check, {"measures": rows})
+    assert finding.status == "met" and "bonus: 1,000,000.00 × 5% = 50,000.00" in finding.rationale.lower()
+    rows[0]["points"] = 89
+    finding = metric(check, {"measures": rows})
+    assert finding.status == "not_met" and "does not qualify" in finding.rationale

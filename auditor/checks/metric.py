@@ -159,9 +159,15 @@ def _score(check, ctx, table) -> CheckResult:
     score = round(100 * earned / possible, 2)
     extra = ["; ".join(lines)]
     if check.bonus_pool is not None and check.bonus_percent is not None:
-        pool, percent = value_of(check.bonus_pool, ctx), value_of(check.bonus_percent, ctx)
-        bonus = round(float(pool) * float(percent) / 100 * earned / possible, 2)
-        extra.append(f"bonus: {float(pool):,.2f} × {float(percent):g}% × {earned:g}/{possible:g} = {bonus:,.2f}")
+        pool, percent = float(value_of(check.bonus_pool, ctx)), float(value_of(check.bonus_percent, ctx))
+        qualifies = check.threshold is None or OPS[check.threshold.op](score, value_of(check.threshold.value, ctx))
+        if check.scale_bonus_by_score:
+            bonus = round(pool * percent / 100 * earned / possible, 2)
+            extra.append(f"bonus: {pool:,.2f} × {percent:g}% × {earned:g}/{possible:g} = {bonus:,.2f}")
+        elif qualifies:
+            extra.append(f"bonus: {pool:,.2f} × {percent:g}% = {round(pool * percent / 100, 2):,.2f}")
+        else:
+            extra.append("bonus: none, as the score does not qualify")
     return _judge(check, ctx, score, f"score: {earned:g} of {possible:g} points ({score:g}%)", table,
                   list(range(len(table.rows))), extra)
 

@@ -19,12 +19,19 @@ def evaluate(check: RowsCheck, ctx: EvalContext) -> CheckResult:
         by = check.lowest.by
         chosen = sorted((i for i in chosen if table.rows[i].get(by) is not None),
                         key=lambda i: table.rows[i][by])[:check.lowest.n]
-    if not chosen:
-        return CheckResult(computed=True, status=check.none_selected, notes=[f"no row of {table.source} is selected"])
+    if not chosen:  # nothing to address: the rows checked are the evidence
+        return CheckResult(computed=True, status=check.none_selected,
+                           data=[(table.source, row_label(table, i), table.quote(i))
+                                 for i in range(min(10, len(table.rows)))],
+                           notes=[f"none of the {len(table.rows)} row(s) of {table.source or 'the input'} is selected"])
     items = []
+    seen: dict[str, int] = {}
     for rank, i in enumerate(chosen, start=1):
         row = table.rows[i]
         name = str(row.get(check.name) or f"row {i + 1}")
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:  # finding ids must stay unique
+            name = f"{name} ({seen[name]})"
         why = "; ".join(explain(c, row, ctx) for c in check.where) or "selected"
         if check.lowest:
             why = f"lowest {check.lowest.by} no. {rank} ({row.get(check.lowest.by):g})" + (

@@ -47,6 +47,8 @@ def selected(rows: list[dict], where: list[RowCondition], any_where: list[RowCon
 def explain(condition: RowCondition, row: dict, ctx: EvalContext) -> str:
     """"ntsv_rate 27.1 > 23.9" or "ipa_rate 61 < network_average 70"."""
     def show(v):
+        if isinstance(v, bool):
+            return "yes" if v else "no"
         return f"{v:g}" if isinstance(v, float) else str(v)
     left = f"{condition.column} {show(row.get(condition.column))}"
     right = (f"{condition.other} {show(row.get(condition.other))}" if condition.other
