@@ -148,3 +148,28 @@ def test_flat_bonus_once_the_score_qualifies():
     rows[0]["points"] = 89
     finding = metric(check, {"measures": rows})
     assert finding.status == "not_met" and "does not qualify" in finding.rationale
+
+
+def test_pct_change_compares_the_year_so_far_with_the_same_months_before():
+    check = {"type": "metric", "input": "log", "compute": "pct_change", "column": "n", "period": "date",
+             "threshold": {"op": "gt", "value": -20}}
+    spec = dict(INPUTS)
+    spec["log"] = {"title": "log", "files": ["x"], "columns": {"date": {"type": "date"}, "n": {"type": "number"}}}
+    rows = [{"date": "2024-03-01", "n": 10}, {"date": "2024-10-01", "n": 90}, {"date": "2025-03-01", "n": 8}]
+    data = Checklist.model_validate({**checklist(check).model_dump(by_alias=True), "inputs": spec})
+    [finding] = judge_all([], data, "R", inputs={"log": rows}, as_of=dt.date(2025, 6, 30))
+    # 8 against the 10 of January-June 2024 (not the whole year's 100): exactly a 20% decrease, which is flagged
+    assert finding.status == "not_met"
+    assert "10 in 2024, 8 in 2025 (to June 30 of each year): -20%" in finding.rationale
+    rows[2]["n"] = 9
+    [finding] = judge_all([], data, "R", inputs={"log": rows}, as_of=dt.date(2025, 6, 30))
+    assert finding.status == "met" and "-10%" in finding.rationale
+
+
+def test_enrollment_period_start_is_excused_even_when_the_gap_began_before_it():
+    check = {"type": "metric", "input": "log", "compute": "longest_gap", "column": "date",
+             "allow_after": {"month": 1, "day": 1, "days": 30}, "threshold": {"op": "lt", "value": 30}}
+    rows = [{"date": "2024-12-15"}, {"date": "2025-02-10"}, {"date": "2025-03-01"}]
+    finding = metric(check, {"log": rows}, as_of=dt.date(2025, 3, 10))
+    assert finding.status == "met"  # 57 days, 30 of them the period's opening window
+    assert "27 day(s)" in finding.rationale

@@ -67,10 +67,17 @@ def _count(check, ctx, table) -> CheckResult:
 
 
 def _pct_change(check, ctx, table) -> CheckResult:
+    # When the periods are dates and the latest year is still running, compare like with like: the year so far
+    # against the same months of the year before, not half a year against a whole one.
+    dated = [r for r in table.rows if isinstance(r.get(check.period), dt.date) and r[check.period] <= ctx.as_of]
+    cutoff = (ctx.as_of.month, ctx.as_of.day) if dated and max(r[check.period] for r in dated).year == ctx.as_of.year \
+        else None
     totals: dict = defaultdict(float)
     for row in table.rows:
         period = row.get(check.period)
         if isinstance(period, dt.date):
+            if period > ctx.as_of or (cutoff and (period.month, period.day) > cutoff):
+                continue
             period = period.year
         if period is not None and row.get(check.column) is not None:
             totals[period] += row[check.column]
@@ -82,7 +89,8 @@ def _pct_change(check, ctx, table) -> CheckResult:
         return CheckResult(computed=True, status="needs_review",
                            notes=[f"{check.column} was 0 in {previous}: no change to compute"])
     change = round(100 * (totals[latest] - totals[previous]) / totals[previous], 2)
-    what = (f"{check.column}: {totals[previous]:g} in {previous}, {totals[latest]:g} in {latest}: "
+    through = f" (to {ctx.as_of.strftime('%B')} {ctx.as_of.day} of each year)" if cutoff else ""
+    what = (f"{check.column}: {totals[previous]:g} in {previous}, {totals[latest]:g} in {latest}{through}: "
             f"{change:+g}%")
     used = [i for i, row in enumerate(table.rows)
             if (row.get(check.period).year if isinstance(row.get(check.period), dt.date) else row.get(check.period))
@@ -105,9 +113,10 @@ def _longest_gap(check, ctx, table) -> CheckResult:
         dates = sorted(set(d for d in dates if d <= ctx.as_of))
         # The current stretch counts too: no entry since the last one, up to the audit date.
         for start, end in zip(dates, [*dates[1:], ctx.as_of], strict=True):
-            if check.allow_after and _in_period_start(start, check):
-                continue
-            days = (end - start).days - _covered(start, end, leave)
+            # The start of an enrollment period is excused like leave: its days do not count, whenever the
+            # gap around it began.
+            excused = leave + _period_starts(start, end, check)
+            days = (end - start).days - _covered(start, end, excused)
             if days > worst[0]:
                 worst = (days, group, start, end)
     if worst[2] is None:
@@ -122,13 +131,19 @@ def _longest_gap(check, ctx, table) -> CheckResult:
     return _judge(check, ctx, days, what, table, edges)
 
 
-def _in_period_start(day: dt.date, check: MetricCheck) -> bool:
+def _period_starts(start: dt.date, end: dt.date, check: MetricCheck) -> list[tuple[dt.date, dt.date]]:
+    """The windows at the start of each annual enrollment period that fall between two dates."""
     allow = check.allow_after
-    try:
-        start = dt.date(day.year, allow.month, allow.day)
-    except ValueError:
-        return False
-    return 0 <= (day - start).days <= allow.days
+    if allow is None:
+        return []
+    windows = []
+    for year in range(start.year, end.year + 1):
+        try:
+            opens = dt.date(year, allow.month, allow.day)
+        except ValueError:
+            continue
+        windows.append((opens, opens + dt.timedelta(days=allow.days - 1)))
+    return windows
 
 
 def _covered(start: dt.date, end: dt.date, leave: list[tuple[dt.date, dt.date]]) -> int:

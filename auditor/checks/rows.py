@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from auditor.checks.base import CheckResult, EvalContext
-from auditor.checks.table_rows import explain, row_label, selected, table_or_review
+from auditor.checks.table_rows import explain, holds, row_label, selected, table_or_review
 from auditor.models import RowsCheck
 
 
@@ -32,7 +32,8 @@ def evaluate(check: RowsCheck, ctx: EvalContext) -> CheckResult:
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:  # finding ids must stay unique
             name = f"{name} ({seen[name]})"
-        why = "; ".join(explain(c, row, ctx) for c in check.where) or "selected"
+        why = "; ".join([*(explain(c, row, ctx) for c in check.where),
+                         *(explain(c, row, ctx) for c in check.any_where if holds(c, row, ctx))]) or "selected"
         if check.lowest:
             why = f"lowest {check.lowest.by} no. {rank} ({row.get(check.lowest.by):g})" + (
                 f"; {why}" if check.where else "")
