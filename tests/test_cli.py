@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from auditor.cli import main
@@ -138,3 +139,29 @@ def test_fact_options_set_nested_facts_and_are_validated():
     bad = invoke(*AUDIT, "--fact", "accreditation.survey_report_received=someday")
     assert bad.exit_code == 2 and "survey_report_received" in bad.output
     assert invoke(*AUDIT, "--fact", "nonsense").exit_code == 2
+
+
+PAYER_SAMPLES = [("bcbsil-qi27", "fixtures/bcbsil-sample"), ("covered-ca-qis2", "fixtures/covered-ca-sample"),
+                 ("mroqc-qip", "fixtures/mroqc-sample"), ("medi-cal-ecm-qip", "fixtures/medi-cal-sample")]
+
+
+@pytest.mark.parametrize(("checklist", "sample"), PAYER_SAMPLES)
+def test_payer_checklist_runs_on_its_sample_and_shows_numbers(checklist, sample):
+    result = invoke("audit", sample, "--checklist", checklist, "--as-of", "2025-06-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["inputs"] and all(not i["error"] for i in report["inputs"])
+    statuses = {f["status"] for f in report["findings"]}
+    assert "met" in statuses and statuses & {"not_met", "partial"}
+    numeric = [f for f in report["findings"] if any(e["document"].endswith(".csv") for e in f["evidence"])]
+    assert numeric and any(any(ch.isdigit() for ch in f["rationale"]) for f in numeric)
+    assert all(f["rationale"] and f["evidence"][0]["quote"] for f in numeric)
+
+
+@pytest.mark.parametrize(("checklist", "sample"), PAYER_SAMPLES)
+def test_explain_describes_every_payer_requirement(checklist, sample):
+    from auditor.checklists import load_checklist
+
+    for requirement in load_checklist(checklist).requirements:
+        result = invoke("explain", checklist, requirement.id)
+        assert result.exit_code == 0 and "Evidence sought:" in result.output, requirement.id
