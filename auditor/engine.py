@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from auditor import __version__, checks
 from auditor.checklists import show_term, term_key, vocabulary_terms
+from auditor.deadlines import due_date
 from auditor.document import Document
 from auditor.models import (
     STATUSES,
@@ -104,9 +105,17 @@ def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: ch
                         rationale="Does not apply: " + "; ".join(c.reason for c in failed) + ".")]
     result = checks.run(requirement.evidence, ctx)
     if result.items is None:
-        return [_finding(base, requirement, checklist, ctx, result, unreadable)]
-    return [_finding({**base, "requirement_id": f"{requirement.id}[{name}]", "title": f"{requirement.title}: {name}"},
-                     requirement, checklist, ctx, item, unreadable) for name, item in result.items]
+        findings = [_finding(base, requirement, checklist, ctx, result, unreadable)]
+    else:
+        findings = [_finding({**base, "requirement_id": f"{requirement.id}[{name}]",
+                              "title": f"{requirement.title}: {name}"}, requirement, checklist, ctx, item, unreadable)
+                    for name, item in result.items]
+    if requirement.deadline and requirement.deadline.start:
+        due, how = due_date(requirement.deadline, lambda name: fact_value(name, facts, as_of))
+        for finding in findings:
+            finding.due, finding.due_rule = due, how
+            finding.overdue = (due < as_of) if due else None
+    return findings
 
 
 def _finding(base: dict, requirement: Requirement, checklist: Checklist, ctx: checks.EvalContext,
@@ -183,7 +192,7 @@ def _rationale(requirement: Requirement, checklist: Checklist, result: checks.Ch
 
 
 def fact_value(name: str, facts: SubmissionFacts, as_of: dt.date):
-    """A fact from submission.yaml, or one derived from them and the audit date."""
+    """A fact from submission.yaml (dotted for nested ones), or one derived from them and the audit date."""
     if name == "months_licensed_on_march_1":
         # 1.06: the annual statement is not due from an HMO licensed less than six months as of March 1.
         if facts.license_date is None:
@@ -191,7 +200,12 @@ def fact_value(name: str, facts: SubmissionFacts, as_of: dt.date):
         march_1 = dt.date(as_of.year, 3, 1)
         delta = relativedelta(march_1, facts.license_date)
         return delta.years * 12 + delta.months
-    return getattr(facts, name, None)
+    value = facts
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 def _holds(condition: Condition, facts: SubmissionFacts, as_of: dt.date) -> bool:

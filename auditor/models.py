@@ -268,10 +268,24 @@ class Condition(_Strict):
     reason: str  # what the condition means, shown when it does not hold
 
 
+class Offset(_Strict):
+    """How long after the starting date something is due; working/business days skip weekends and the
+    calendar's legal holidays."""
+
+    days: int = 0
+    weeks: int = 0
+    months: int = 0
+    years: int = 0
+    business_days: int = 0
+
+
 class DeadlineRule(_Strict):
     rule: str  # the clock in words, as the regulation states it
     clock: Literal["annual", "biennial", "triennial", "working_days", "business_days", "calendar_days", "weeks",
                    "months", "once"]
+    start: str | None = None  # the fact the clock starts from: "dates.cquic_request", "license_date"
+    after: Offset | None = None
+    calendar: str | None = None  # holidays calendar for business days: "US-IL", "US-ME"
 
 
 class Example(_Strict):
@@ -401,6 +415,7 @@ class SubmissionFacts(_Strict):
     accreditation: Accreditation | None = None
     examination: Examination | None = None
     parameters: dict[str, float | int | str] = Field(default_factory=dict)  # overrides of checklist parameters
+    dates: dict[str, dt.date] = Field(default_factory=dict)  # dates that start clocks: cquic_request, outreach
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -426,6 +441,8 @@ class Finding(BaseModel):
     candidates: list[Evidence] = Field(default_factory=list)  # passages a reviewer should look at
     nearest: list[Evidence] = Field(default_factory=list)  # for a gap: the closest partial matches
     due: dt.date | None = None
+    overdue: bool | None = None  # due is before the audit date
+    due_rule: str | None = None  # how `due` was reached, or which fact it needs
     rationale: str
 
 

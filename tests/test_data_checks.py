@@ -173,3 +173,32 @@ def test_enrollment_period_start_is_excused_even_when_the_gap_began_before_it():
     finding = metric(check, {"log": rows}, as_of=dt.date(2025, 3, 10))
     assert finding.status == "met"  # 57 days, 30 of them the period's opening window
     assert "27 day(s)" in finding.rationale
+
+
+def test_business_day_deadline_crosses_an_illinois_holiday():
+    from auditor.deadlines import add
+    from auditor.models import Offset
+
+    # Ten Illinois business days from Friday 2025-01-10: Martin Luther King Jr. Day (Jan 20) does not count.
+    assert add(dt.date(2025, 1, 10), Offset(business_days=10), "US-IL") == dt.date(2025, 1, 27)
+    # Maine: ten working days from 2025-04-10 skip Patriots' Day (April 21).
+    assert add(dt.date(2025, 4, 10), Offset(business_days=10), "US-ME") == dt.date(2025, 4, 25)
+    assert add(dt.date(2024, 1, 31), Offset(months=1)) == dt.date(2024, 2, 29)  # leap year, month end
+    assert add(dt.date(2025, 4, 22), Offset(weeks=2)) == dt.date(2025, 5, 6)
+
+
+def test_findings_carry_due_dates_from_the_facts(tmp_path):
+    import shutil
+
+    from auditor.api import audit
+
+    report = audit(["fixtures/bcbsil-sample"], ["bcbsil-qi27"], dt.date(2025, 6, 30))
+    due = {f.requirement_id: f for f in report.findings if f.due_rule}
+    response = due["QI27A.II.6"]
+    assert response.due == dt.date(2025, 1, 21) and response.overdue is True  # Jan 20 is a holiday
+    assert "10 business days (US-IL holidays) after dates.cquic_request 2025-01-06" == response.due_rule
+    assert due["QI27A.II.7"].due == dt.date(2026, 1, 27) and due["QI27A.II.7"].overdue is False
+    shutil.copy("fixtures/bcbsil-sample/cquic-action-plan-2025.md", tmp_path)  # without its submission.yaml
+    missing = audit([str(tmp_path)], ["bcbsil-qi27"], dt.date(2025, 6, 30))
+    response = next(f for f in missing.findings if f.requirement_id == "QI27A.II.6")
+    assert response.due is None and response.due_rule == "due date needs the fact dates.cquic_request (not given)"
