@@ -64,7 +64,7 @@ def read_documents(paths: list[str]) -> list[Document]:
 
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
-          facts: SubmissionFacts | None = None, profile: str | None = None) -> AuditReport:
+          facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists."""
     from auditor.engine import evaluate  # spaCy: only when text is matched
     from auditor.inputs import load_tables
@@ -79,4 +79,4 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
         for key, value in facts.model_dump(exclude_none=True).items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
         found = SubmissionFacts.model_validate(merged)
-    return evaluate(read_documents(paths), loaded, as_of, found, profile, tables)
+    return evaluate(read_documents(paths), loaded, as_of, found, profile, tables, cure_days)

@@ -28,42 +28,66 @@ def main() -> None:
     """Audit an HMO's quality management program documents against the rules that govern it."""
 
 
+def _submission_options(command):
+    """The options every command that reads a submission shares."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
+        click.option("--checklist", "checklists", multiple=True, default=["maine-ch109"], show_default=True,
+                     help="Checklist id (see `hmo-audit checklists`) or path to a checklist YAML; repeatable."),
+        click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                     help="The date the audit is judged as of (YYYY-MM-DD). Default: today."),
+        click.option("--profile", default=None,
+                     help="Kind of review: which requirements apply (see `hmo-audit checklists`); default: all."),
+        click.option("--hmo-name", default=None, help="Overrides hmo_name in submission.yaml."),
+        click.option("--members", type=click.IntRange(min=0), default=None,
+                     help="Overrides members in submission.yaml."),
+        click.option("--waiver/--no-waiver", "waiver", default=None, help="Whether a 1.03-9 waiver is requested."),
+        click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=VALUE",
+                     help="Any submission.yaml fact, dotted for nested ones: --fact license_date=2009-07-01 "
+                          "--fact dates.cquic_request=2025-01-06. Repeatable; overrides the file."),
+        click.option("--cure-days", type=click.IntRange(min=0), default=30, show_default=True,
+                     help="Cure period: corrective action for each gap is due this many days after --as-of."),
+        click.option("--ics", "ics", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Also write the deadlines as an iCalendar file."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pairs, cure_days, ics):
+    """The report for the submission (usage errors become exit 2); writes the iCalendar file if asked."""
+    from auditor.api import FactsError, facts_from_pairs
+    from auditor.api import audit as run_audit
+    from auditor.checklists import ChecklistError
+    from auditor.engine import ProfileError
+
+    day = as_of.date() if as_of else dt.date.today()
+    try:
+        facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
+        report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days)
+    except (ChecklistError, FactsError, ProfileError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if ics:
+        from auditor.calendar_export import to_ics
+
+        with open(ics, "wb") as handle:
+            handle.write(to_ics(report))
+    return report
+
+
 @main.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--checklist", "checklists", multiple=True, default=["maine-ch109"], show_default=True,
-              help="Checklist id (see `hmo-audit checklists`) or path to a checklist YAML; repeatable.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The date the audit is judged as of (YYYY-MM-DD). Default: today.")
+@_submission_options
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report here instead of standard output.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
-@click.option("--profile", default=None,
-              help="Kind of review: which requirements apply (see `hmo-audit checklists`); default: all of them.")
-@click.option("--hmo-name", default=None, help="Overrides hmo_name in submission.yaml.")
-@click.option("--members", type=click.IntRange(min=0), default=None, help="Overrides members in submission.yaml.")
-@click.option("--waiver/--no-waiver", "waiver", default=None, help="Whether a 1.03-9 waiver is requested.")
-@click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=VALUE",
-              help="Any submission.yaml fact, dotted for nested ones: --fact license_date=2009-07-01 "
-                   "--fact accreditation.survey_report_received=2025-02-10. Repeatable; overrides the file.")
-def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetime | None, fmt: str,
-          output: str | None, fail_on: str, profile: str | None, hmo_name: str | None, members: int | None,
-          waiver: bool | None, fact_pairs: tuple[str, ...]) -> None:
+def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
-    from auditor.api import FactsError, facts_from_pairs
-    from auditor.api import audit as run_audit
-    from auditor.checklists import ChecklistError
-    from auditor.engine import ProfileError
     from auditor.render import render
 
-    day = as_of.date() if as_of else dt.date.today()
-    try:
-        facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
-        report = run_audit(list(paths), list(checklists), day, facts, profile)
-    except (ChecklistError, FactsError, ProfileError) as exc:
-        raise click.UsageError(str(exc)) from exc
-
+    report = _run(**submission)
     text = render(report, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -87,6 +111,22 @@ def audit(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.datetim
         sys.exit(2)
     if any(SEVERITY[f.status] >= FAIL_ON[fail_on] for f in report.findings):
         sys.exit(1)
+
+
+@main.command(epilog=EXIT_CODES)
+@_submission_options
+def deadlines(**submission) -> None:
+    """List the due dates of the submission at PATHS: overdue, due within 30 days, later."""
+    report = _run(**submission)
+    if not report.deadlines:
+        click.echo("No clock could be computed from the submission's facts and documents.")
+    for d in report.deadlines:
+        click.echo(f"{d.due}  {d.when.replace('_', ' '):<14}  {d.requirement_id:<16} {d.status:<13} {d.title}")
+        click.echo(f"{'':<30}{d.citation}: {d.rule}")
+    gaps = [f for f in report.findings if f.corrective_action_due]
+    if gaps:
+        click.echo(f"{gaps[0].corrective_action_due}  corrective action for {len(gaps)} gap(s) "
+                   f"({report.cure_period_days} days after {report.as_of})")
 
 
 @main.command(name="checklists", epilog=EXIT_CODES)

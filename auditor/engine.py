@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from auditor import __version__, checks
 from auditor.checklists import show_term, term_key, vocabulary_terms
-from auditor.deadlines import due_date
+from auditor.deadlines import dates_in, due_date
 from auditor.document import Document
 from auditor.models import (
     STATUSES,
@@ -21,6 +21,7 @@ from auditor.models import (
     Checklist,
     ChecklistRef,
     Condition,
+    DeadlineEntry,
     DocumentEntry,
     Evidence,
     Finding,
@@ -44,7 +45,7 @@ class ProfileError(ValueError):
 
 def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
              facts: SubmissionFacts | None = None, profile: str | None = None,
-             tables: dict[str, dict] | None = None) -> AuditReport:
+             tables: dict[str, dict] | None = None, cure_days: int = 30) -> AuditReport:
     """Judge the documents (and, by checklist id, the input tables) against the checklists as of a date."""
     facts = facts or SubmissionFacts()
     if profile and not any(profile in c.profiles for c in checklists):
@@ -70,6 +71,10 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
                 continue
             findings += evaluate_requirement(requirement, checklist, contexts[(checklist.id, ignore)],
                                              facts, unreadable, as_of)
+    cure_due = as_of + dt.timedelta(days=cure_days)
+    for finding in findings:
+        if finding.status in ("not_met", "partial"):
+            finding.corrective_action_due = cure_due
     return AuditReport(
         tool=ToolInfo(version=__version__),
         as_of=as_of,
@@ -80,6 +85,8 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         inputs=[InputEntry(checklist=cid, name=name, path=t.source or None, rows=len(t.rows), error=t.error)
                 for cid, named in sorted((tables or {}).items()) for name, t in sorted(named.items())],
         findings=findings,
+        deadlines=deadline_list(findings, as_of),
+        cure_period_days=cure_days,
         summary=summarise(findings, checklists),
     )
 
@@ -110,11 +117,15 @@ def evaluate_requirement(requirement: Requirement, checklist: Checklist, ctx: ch
         findings = [_finding({**base, "requirement_id": f"{requirement.id}[{name}]",
                               "title": f"{requirement.title}: {name}"}, requirement, checklist, ctx, item, unreadable)
                     for name, item in result.items]
-    if requirement.deadline and requirement.deadline.start:
-        due, how = due_date(requirement.deadline, lambda name: fact_value(name, facts, as_of))
+    rule = requirement.deadline
+    if rule and (rule.start or rule.start_later_of or rule.each_year):
         for finding in findings:
+            quotes = [(e.quote, f"{e.document}" + (f", p. {e.page}" if e.page else ""))
+                      for e in finding.evidence + finding.candidates]
+            due, how = due_date(rule, lambda name: fact_value(name, facts, as_of), as_of, dates_in(quotes, as_of))
             finding.due, finding.due_rule = due, how
-            finding.overdue = (due < as_of) if due else None
+            # Overdue: past due and not shown done. A met finding's clock is informational.
+            finding.overdue = (due < as_of and finding.status != "met") if due else None
     return findings
 
 
@@ -231,6 +242,19 @@ def _entry(document: Document) -> DocumentEntry:
     return DocumentEntry(path=document.path, sha256=document.sha256, kind=document.kind, format=document.format,
                          title=document.title, pages=document.pages, coverage=document.coverage,
                          error=document.error)
+
+
+def deadline_list(findings: list[Finding], as_of: dt.date) -> list[DeadlineEntry]:
+    """Every due date, by date: overdue first, then due within 30 days, then later."""
+    entries = []
+    for f in findings:
+        if f.due is None:
+            continue
+        when = "overdue" if f.overdue else ("within_30_days" if f.due <= as_of + dt.timedelta(days=30) else "later")
+        entries.append(DeadlineEntry(due=f.due, when=when, checklist=f.checklist, requirement_id=f.requirement_id,
+                                     citation=f.citation, title=f.title, status=f.status, rule=f.due_rule or ""))
+    order = {"overdue": 0, "within_30_days": 1, "later": 2}
+    return sorted(entries, key=lambda e: (order[e.when], e.due, e.checklist, e.requirement_id))
 
 
 def _score(counts: Counter) -> float | None:

@@ -279,13 +279,30 @@ class Offset(_Strict):
     business_days: int = 0
 
 
+class StartPoint(_Strict):
+    fact: str
+    after: Offset = Field(default_factory=Offset)
+
+
+class MonthDay(_Strict):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
 class DeadlineRule(_Strict):
+    """When a requirement falls due. The clock starts from a fact of the submission (the first of `start`
+    that is given), from the later of several (`start_later_of`), from a date written in the evidence
+    (`start: evidence.latest` / `evidence.earliest`), or falls on a fixed date each year (`each_year`)."""
+
     rule: str  # the clock in words, as the regulation states it
     clock: Literal["annual", "biennial", "triennial", "working_days", "business_days", "calendar_days", "weeks",
                    "months", "once"]
-    start: str | None = None  # the fact the clock starts from: "dates.cquic_request", "license_date"
+    start: str | list[str] | None = None  # "dates.cquic_request", "evidence.latest", or alternatives in order
+    start_later_of: list[StartPoint] = Field(default_factory=list)
     after: Offset | None = None
+    each_year: MonthDay | None = None  # a fixed date every year (the annual statement, March 1)
     calendar: str | None = None  # holidays calendar for business days: "US-IL", "US-ME"
+    convention: str | None = None  # how weekends and holidays are treated, for the record
 
 
 class Example(_Strict):
@@ -402,6 +419,7 @@ class Accreditation(_Strict):
 
 
 class Examination(_Strict):
+    last_examination_date: dt.date | None = None  # the last periodic examination's onsite review
     notice_date: dt.date | None = None  # the Department's notice of an onsite review
     onsite_review_date: dt.date | None = None
     preliminary_findings_date: dt.date | None = None
@@ -443,6 +461,7 @@ class Finding(BaseModel):
     due: dt.date | None = None
     overdue: bool | None = None  # due is before the audit date
     due_rule: str | None = None  # how `due` was reached, or which fact it needs
+    corrective_action_due: dt.date | None = None  # for a gap: the audit date plus the cure period
     rationale: str
 
 
@@ -486,6 +505,19 @@ class SectionScore(BaseModel):
     score: float | None  # met / applicable; None when nothing applies
 
 
+class DeadlineEntry(BaseModel):
+    """One due date in the report's Deadlines list (derived from the findings, sorted by date)."""
+
+    due: dt.date
+    when: Literal["overdue", "within_30_days", "later"]
+    checklist: str
+    requirement_id: str
+    citation: str
+    title: str
+    status: Status
+    rule: str  # how the date was reached
+
+
 class Summary(BaseModel):
     met: int = 0
     partial: int = 0
@@ -507,4 +539,6 @@ class AuditReport(BaseModel):
     documents: list[DocumentEntry]
     inputs: list[InputEntry] = Field(default_factory=list)
     findings: list[Finding]
+    deadlines: list[DeadlineEntry] = Field(default_factory=list)
+    cure_period_days: int = 30  # corrective actions for gaps are due this many days after the audit date
     summary: Summary

@@ -165,3 +165,13 @@ def test_explain_describes_every_payer_requirement(checklist, sample):
     for requirement in load_checklist(checklist).requirements:
         result = invoke("explain", checklist, requirement.id)
         assert result.exit_code == 0 and "Evidence sought:" in result.output, requirement.id
+
+
+def test_deadlines_command_and_ics(tmp_path):
+    ics = tmp_path / "deadlines.ics"
+    result = invoke("deadlines", str(SAMPLE), "--as-of", "2025-03-01", "--ics", str(ics), "--cure-days", "45")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2025-03-01  within 30 days  1.06")
+    assert "2025-04-15  corrective action" in result.output  # 45 days after the audit date
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
