@@ -20,7 +20,7 @@ def to_ics(report: AuditReport) -> bytes:
     calendar.add("version", "2.0")
     who = report.submission.hmo_name or "submission"
     events = [(d.due, f"{d.requirement_id} due: {d.title}", f"{d.citation}. {d.rule}. Status: {d.status}.",
-               f"{d.checklist}/{d.requirement_id}") for d in report.deadlines]
+               f"{d.checklist}/{d.requirement_id}") for d in report.deadlines if d.due]
     gaps = [f for f in report.findings if f.corrective_action_due]
     if gaps:
         events.append((gaps[0].corrective_action_due, f"Corrective action due for {len(gaps)} gap(s)",

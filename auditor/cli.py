@@ -121,7 +121,8 @@ def deadlines(**submission) -> None:
     if not report.deadlines:
         click.echo("No clock could be computed from the submission's facts and documents.")
     for d in report.deadlines:
-        click.echo(f"{d.due}  {d.when.replace('_', ' '):<14}  {d.requirement_id:<16} {d.status:<13} {d.title}")
+        due = d.due.isoformat() if d.due else "?"
+        click.echo(f"{due:<10}  {d.when.replace('_', ' '):<14}  {d.requirement_id:<16} {d.status:<13} {d.title}")
         click.echo(f"{'':<30}{d.citation}: {d.rule}")
     gaps = [f for f in report.findings if f.corrective_action_due]
     if gaps:

@@ -249,12 +249,16 @@ def deadline_list(findings: list[Finding], as_of: dt.date) -> list[DeadlineEntry
     entries = []
     for f in findings:
         if f.due is None:
+            if f.due_rule and f.status != "not_applicable":  # a clock that lacks its starting fact: say which
+                entries.append(DeadlineEntry(due=None, when="needs_review", checklist=f.checklist,
+                                             requirement_id=f.requirement_id, citation=f.citation, title=f.title,
+                                             status=f.status, rule=f.due_rule))
             continue
         when = "overdue" if f.overdue else ("within_30_days" if f.due <= as_of + dt.timedelta(days=30) else "later")
         entries.append(DeadlineEntry(due=f.due, when=when, checklist=f.checklist, requirement_id=f.requirement_id,
                                      citation=f.citation, title=f.title, status=f.status, rule=f.due_rule or ""))
-    order = {"overdue": 0, "within_30_days": 1, "later": 2}
-    return sorted(entries, key=lambda e: (order[e.when], e.due, e.checklist, e.requirement_id))
+    order = {"overdue": 0, "within_30_days": 1, "later": 2, "needs_review": 3}
+    return sorted(entries, key=lambda e: (order[e.when], e.due or dt.date.max, e.checklist, e.requirement_id))
 
 
 def _score(counts: Counter) -> float | None:

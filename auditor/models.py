@@ -508,8 +508,8 @@ class SectionScore(BaseModel):
 class DeadlineEntry(BaseModel):
     """One due date in the report's Deadlines list (derived from the findings, sorted by date)."""
 
-    due: dt.date
-    when: Literal["overdue", "within_30_days", "later"]
+    due: dt.date | None  # None: the clock needs a fact that was not given (see `rule`)
+    when: Literal["overdue", "within_30_days", "later", "needs_review"]
     checklist: str
     requirement_id: str
     citation: str

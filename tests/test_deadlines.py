@@ -87,7 +87,9 @@ def test_dates_found_in_the_documents_start_the_annual_clocks():
 def test_deadlines_section_is_sorted_and_overdue_first():
     rep = report(D(2025, 6, 30))
     whens = [d.when for d in rep.deadlines]
-    assert whens == sorted(whens, key=["overdue", "within_30_days", "later"].index)
+    assert whens == sorted(whens, key=["overdue", "within_30_days", "later", "needs_review"].index)
+    pending = [d for d in rep.deadlines if d.when == "needs_review"]
+    assert pending and all(d.due is None and "needs" in d.rule for d in pending)
     overdue = [d for d in rep.deadlines if d.when == "overdue"]
     assert overdue and all(d.due < D(2025, 6, 30) and d.status != "met" for d in overdue)
     gaps = [f for f in rep.findings if f.status in ("not_met", "partial")]
@@ -98,7 +100,8 @@ def test_ics_parses_back_with_the_same_library():
     rep = report(D(2025, 3, 1))
     calendar = icalendar.Calendar.from_ical(to_ics(rep))
     events = list(calendar.walk("VEVENT"))
-    assert len(events) == len(rep.deadlines) + 1  # plus the corrective-action date
+    dated = [d for d in rep.deadlines if d.due]
+    assert len(events) == len(dated) + 1  # plus the corrective-action date
     starts = sorted(e.decoded("dtstart") for e in events)
-    assert starts[0] == min(d.due for d in rep.deadlines)
+    assert starts[0] == min(d.due for d in dated)
     assert to_ics(rep) == to_ics(report(D(2025, 3, 1)))  # stable: same input, same file
