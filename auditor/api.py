@@ -56,15 +56,20 @@ def facts_from_pairs(pairs: tuple[str, ...] | list[str], **named) -> SubmissionF
         raise FactsError(f"--fact: {exc}") from exc
 
 
-def read_documents(paths: list[str]) -> list[Document]:
-    """Every file under the given paths, read into Documents; unreadable files carry an `error`."""
+def read_documents(paths: list[str], cache=None) -> list[Document]:
+    """Every file under the given paths, read into Documents; unreadable files carry an `error`.
+
+    With an `auditor.cache.ExtractionCache`, files read before (same content, same readers) are not re-read.
+    """
     from extractors import iter_input_files, read_document
 
-    return [read_document(path, display) for path, display in iter_input_files(paths)]
+    read = cache.read if cache is not None else read_document
+    return [read(path, display) for path, display in iter_input_files(paths)]
 
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
-          facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30) -> AuditReport:
+          facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30,
+          cache=None) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists."""
     from auditor.engine import evaluate  # spaCy: only when text is matched
     from auditor.inputs import load_tables
@@ -79,4 +84,4 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
         for key, value in facts.model_dump(exclude_none=True).items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
         found = SubmissionFacts.model_validate(merged)
-    return evaluate(read_documents(paths), loaded, as_of, found, profile, tables, cure_days)
+    return evaluate(read_documents(paths, cache), loaded, as_of, found, profile, tables, cure_days)

@@ -130,6 +130,74 @@ def deadlines(**submission) -> None:
                    f"({report.cure_period_days} days after {report.as_of})")
 
 
+@main.command(epilog=EXIT_CODES)
+@click.argument("root", type=click.Path(exists=True, file_okay=False))
+@click.option("--output-dir", "-o", required=True, type=click.Path(file_okay=False),
+              help="Where the reports (<submission>.json/.html) and portfolio.csv/.html go.")
+@click.option("--checklist", "checklists", multiple=True, default=["maine-ch109"], show_default=True)
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today.")
+@click.option("--profile", default=None, help="Kind of review (see `hmo-audit checklists`).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parallel processes. Default: the cores.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Extraction cache (by file content). Default: OUTPUT_DIR/.cache.")
+@click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option("--executor", "executor_factory", default=None, metavar="MODULE:CALLABLE",
+              help="A callable returning a concurrent.futures.Executor to run the submissions on (a cluster's, "
+                   "e.g. a function returning dask.distributed's Client(...).get_executor()).")
+def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.datetime | None, profile: str | None,
+          workers: int | None, cache_dir: str | None, no_cache: bool, executor_factory: str | None) -> None:
+    """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary.
+
+    Ctrl-C stops cleanly: the reports already written stay, and the portfolio lists them.
+    """
+    import importlib
+    import os
+    from pathlib import Path
+
+    from auditor.batch import run_batch
+
+    executor = None
+    if executor_factory:
+        module, _, name = executor_factory.partition(":")
+        try:
+            executor = getattr(importlib.import_module(module), name)()
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise click.UsageError(f"--executor {executor_factory}: {exc}") from exc
+    cache = None if no_cache else (cache_dir or os.path.join(output_dir, ".cache"))
+    day = as_of.date() if as_of else dt.date.today()
+    from auditor.batch import submissions
+
+    total = len(submissions(Path(root)))
+    progress = _progress(total)
+    try:
+        rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache, profile=profile,
+                         executor=executor, on_done=progress)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the reports already written are kept; see portfolio.csv", err=True)
+        sys.exit(130)
+    failed = [r for r in rows if r.error]
+    for row in failed:
+        click.echo(f"error: {row.folder}: {row.error}", err=True)
+    click.echo(f"{len(rows)} submission(s) audited into {output_dir} (portfolio.csv, portfolio.html)", err=True)
+    if rows and len(failed) == len(rows):
+        sys.exit(2)
+
+
+def _progress(total: int):
+    """A progress line on standard error: submissions and files done, and the last submission finished."""
+    state = {"files": 0}
+
+    def on_done(row, done: int, _total: int) -> None:
+        state["files"] += row.files
+        end = "\n" if done == total else ""
+        click.echo(f"\r[{done}/{total}] submissions, {state['files']} files; last: {row.submission[:50]:<50}",
+                   err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return on_done
+
+
 @main.command(name="checklists", epilog=EXIT_CODES)
 @click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
               help="List every requirement id of this checklist with its citation and title.")

@@ -1,0 +1,180 @@
+"""Batch runs: every submission folder under a root, audited in parallel, each report written as it is done,
+and a portfolio summary of them all.
+
+The pool is any `concurrent.futures.Executor`: a local process pool by default, or whatever a site's cluster
+engine offers (Dask's `Client(...).get_executor()`, say), through `executor=`. Workers return only a small
+summary row, so memory does not grow with the number of submissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import html
+import io
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+PORTFOLIO_FIELDS = ["submission", "folder", "met", "partial", "not_met", "needs_review", "not_applicable",
+                    "score", "overdue_deadlines", "unreadable_files", "error"]
+
+
+@dataclass
+class Job:
+    folder: str
+    submission: str  # the HMO's name, for people
+    name: str  # the report's file stem
+    checklists: list[str]
+    as_of: dt.date
+    out_dir: str
+    formats: list[str]
+    cache_dir: str | None
+    profile: str | None = None
+
+
+@dataclass
+class Row:
+    submission: str
+    folder: str
+    met: int = 0
+    partial: int = 0
+    not_met: int = 0
+    needs_review: int = 0
+    not_applicable: int = 0
+    score: float | None = None
+    overdue_deadlines: int = 0
+    unreadable_files: int = 0
+    error: str = ""
+    files: int = 0
+    report: str = ""  # the report's file stem in the output folder
+
+
+def submissions(root: Path) -> list[tuple[Path, str]]:
+    """Each folder under the root that holds files is one submission, named by its submission.yaml or folder."""
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        name = folder.name
+        facts = folder / "submission.yaml"
+        if facts.is_file():
+            # A bad submission.yaml is the audit's to report; here it only costs the nicer name.
+            with contextlib.suppress(yaml.YAMLError, OSError, AttributeError):
+                name = (yaml.safe_load(facts.read_text(encoding="utf-8")) or {}).get("hmo_name") or name
+        found.append((folder, name))
+    return found
+
+
+def _stem(name: str, taken: set[str]) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-") or "submission"
+    candidate, n = stem, 2
+    while candidate in taken:
+        candidate, n = f"{stem}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def run_job(job: Job) -> Row:
+    """Audit one submission and write its reports. Runs in a worker: it must not raise."""
+    from auditor.api import audit
+    from auditor.cache import ExtractionCache
+    from auditor.render import render
+
+    row = Row(submission=job.submission, folder=job.folder, report=job.name)
+    try:
+        cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
+        report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache)
+        for fmt in job.formats:
+            target = Path(job.out_dir) / f"{job.name}.{fmt}"
+            tmp = target.with_suffix(target.suffix + ".part")
+            tmp.write_text(render(report, fmt), encoding="utf-8")
+            os.replace(tmp, target)  # an interrupted run leaves no half-written report
+        s = report.summary
+        row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
+        row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
+        row.overdue_deadlines = sum(1 for d in report.deadlines if d.when == "overdue")
+        row.unreadable_files = sum(1 for d in report.documents if d.error)
+        row.files = len(report.documents)
+    except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
+        row.error = f"{type(exc).__name__}: {exc}"
+    return row
+
+
+def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_of: dt.date, *,
+              workers: int | None = None, cache_dir: str | Path | None = None,
+              formats: tuple[str, ...] = ("json", "html"), profile: str | None = None, executor: Executor | None = None,
+              on_done: Callable[[Row, int, int], None] | None = None) -> list[Row]:
+    """Audit every submission under `root` into `out_dir`; returns the portfolio rows (also written)."""
+    root, out = Path(root), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    jobs = [Job(str(folder), name, _stem(name, taken), list(checklists), as_of, str(out), list(formats),
+                str(cache_dir) if cache_dir else None, profile) for folder, name in submissions(root)]
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+    rows: list[Row] = []
+    try:
+        futures: dict[Future, Job] = {pool.submit(run_job, job): job for job in jobs}
+        for done, future in enumerate(as_completed(futures), start=1):
+            row = future.result()
+            rows.append(row)
+            if on_done:
+                on_done(row, done, len(jobs))
+    except KeyboardInterrupt:
+        # Stop cleanly: drop what has not started, keep every report already written, and say so.
+        pool.shutdown(wait=False, cancel_futures=True)
+        own = False
+        write_portfolio(out, rows, as_of, interrupted=True)
+        raise
+    finally:
+        if own:
+            pool.shutdown()
+    write_portfolio(out, rows, as_of)
+    return sorted(rows, key=lambda r: r.folder)
+
+
+def _csv(rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=PORTFOLIO_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
+    return buffer.getvalue()
+
+
+def _html(rows: list[Row], as_of: dt.date, interrupted: bool) -> Iterator[str]:
+    yield ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Portfolio</title><style>"
+           "body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
+           "td,th{border:1px solid #ccc;padding:.3rem .5rem}td.n{text-align:right}.e{color:#a40e26}"
+           "</style></head><body>")
+    yield f"<h1>Portfolio of {len(rows)} submission(s)</h1><p>As of {as_of}</p>"
+    if interrupted:
+        yield "<p class=\"e\">The run was interrupted: only the submissions below were audited.</p>"
+    yield "<table><tr>" + "".join(f"<th>{html.escape(f.replace('_', ' '))}</th>" for f in PORTFOLIO_FIELDS) + "</tr>"
+    for row in rows:
+        data = asdict(row)
+        cells = []
+        for field in PORTFOLIO_FIELDS:
+            value = data[field]
+            if field == "submission" and not row.error:
+                value = f"<a href=\"{html.escape(row.report)}.html\">{html.escape(str(value))}</a>"
+                cells.append(f"<td>{value}</td>")
+                continue
+            shown = "" if value is None else (f"{value * 100:.0f}%" if field == "score" else str(value))
+            css = " class=\"n\"" if isinstance(value, int | float) else (" class=\"e\"" if field == "error" else "")
+            cells.append(f"<td{css}>{html.escape(shown)}</td>")
+        yield "<tr>" + "".join(cells) + "</tr>"
+    yield "</table></body></html>\n"
+
+
+def write_portfolio(out: Path, rows: list[Row], as_of: dt.date, interrupted: bool = False) -> None:
+    ordered = sorted(rows, key=lambda r: r.folder)
+    for name, text in (("portfolio.csv", _csv(ordered)), ("portfolio.html", "".join(_html(ordered, as_of,
+                                                                                          interrupted)))):
+        tmp = out / (name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out / name)
