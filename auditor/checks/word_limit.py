@@ -23,7 +23,8 @@ def evaluate(check: WordLimitCheck, ctx: EvalContext) -> CheckResult:
             result.missing.append(f"{label} (no such field)")
             continue
         for i in headings:
-            body = [j for j in ctx.corpus.by_section.get(passages[i].section_key, []) if passages[j].kind != "heading"]
+            body = [j for j in ctx.corpus.by_section.get(passages[i].section_key, [])
+                    if passages[j].kind != "heading" and not (passages[j].kind == "row" and passages[j].row == 0)]
             if field.each_item:
                 units: dict[tuple[int, int], list[int]] = {}
                 for j in body:
