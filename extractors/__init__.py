@@ -7,8 +7,11 @@ file in a submission cannot stop the audit of the others.
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import pathlib
+import re
+import zipfile
 from collections.abc import Callable
 
 from auditor.document import Document
@@ -29,6 +32,13 @@ _READERS: dict[str, tuple[str, str, str]] = {
     ".markdown": ("markdown", "text", "read_markdown"),
 }
 SUPPORTED_EXTENSIONS = tuple(_READERS)
+# Read through a program found on the machine (antiword or LibreOffice), so not among SUPPORTED_EXTENSIONS:
+# without one, the reader's error says what to install.
+_CONVERTED: dict[str, tuple[str, str, str]] = {
+    ".doc": ("doc", "legacy_doc", "read_legacy_doc"),
+}
+# The PDF reader's refusal of a scan ("it needs OCR"): OCR it when ocrmypdf and tesseract are installed.
+_NEEDS_OCR_RE = re.compile(r"\bneeds? OCR\b", re.IGNORECASE)
 
 
 def _reader(module: str, name: str) -> Callable[..., Document]:
@@ -37,7 +47,6 @@ def _reader(module: str, name: str) -> Callable[..., Document]:
 
 # Advice for formats people commonly submit, so the error says what to do instead.
 _UNSUPPORTED_HINTS = {
-    ".doc": "legacy Word .doc files are not supported; save it as .docx or PDF",
     ".rtf": "RTF files are not supported; save it as .docx or PDF",
     ".odt": "OpenDocument files are not supported; save it as .docx or PDF",
     ".xlsx": "spreadsheets are not supported; save the sheet as PDF",
@@ -61,7 +70,9 @@ def read_document(path: pathlib.Path, display_path: str | None = None) -> Docume
         return Document(path=shown, error=one_line(f"cannot read the file: {exc.strerror or exc}"))
     sha = sha256_bytes(data)
     ext = path.suffix.lower()
-    entry = _READERS.get(ext)
+    entry = _READERS.get(ext) or _CONVERTED.get(ext)
+    if entry is not None and (actual := _content_type(data)) not in (None, ext):
+        entry = _READERS[actual]  # a PDF or DOCX under another supported name: read it as what it is
     if entry is None:
         hint = _UNSUPPORTED_HINTS.get(ext)
         kinds = ", ".join(SUPPORTED_EXTENSIONS)
@@ -71,8 +82,17 @@ def read_document(path: pathlib.Path, display_path: str | None = None) -> Docume
     if not data.strip():
         detail = "0 bytes" if not data else "only white space"
         return Document(path=shown, sha256=sha, format=fmt, error=f"empty file ({detail})")
+    filename = path.name
+    document = _guarded(fmt, shown, sha, lambda: _reader(module, name)(data, path=shown, sha256=sha, filename=filename))
+    if fmt == "pdf" and document.error and _NEEDS_OCR_RE.search(document.error):
+        document = _with_ocr(document, data, shown, sha, filename)
+    return document
+
+
+def _guarded(fmt: str, shown: str, sha: str, read: Callable[[], Document]) -> Document:
+    """Run a reader; whatever it raises becomes the Document's error."""
     try:
-        return _reader(module, name)(data, path=shown, sha256=sha, filename=path.name)
+        return read()
     except ReadError as exc:
         return Document(path=shown, sha256=sha, format=fmt, error=one_line(str(exc)))
     except RecursionError:
@@ -84,6 +104,33 @@ def read_document(path: pathlib.Path, display_path: str | None = None) -> Docume
             format=fmt,
             error=one_line(f"could not read this {fmt} file ({type(exc).__name__}: {exc})"),
         )
+
+
+def _with_ocr(refused: Document, data: bytes, shown: str, sha: str, filename: str) -> Document:
+    """A scan the PDF reader refused: OCR it if the tools are here, else say what to install."""
+    from . import ocr
+
+    if ocr.missing_tools():
+        return refused.model_copy(update={"error": one_line(f"{refused.error}; {ocr.install_hint()}")})
+    reason = refused.error or ""
+    return _guarded(
+        ocr.FORMAT, shown, sha, lambda: ocr.read_scanned_pdf(data, path=shown, sha256=sha, filename=filename,
+                                                             reason=reason)
+    )
+
+
+def _content_type(data: bytes) -> str | None:
+    """".pdf" or ".docx" when the bytes say so unmistakably, else None (trust the name)."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                if "word/document.xml" in package.namelist():
+                    return ".docx"
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+    return None
 
 
 def _display(given: str) -> str:

@@ -1,0 +1,195 @@
+"""Legacy Word (.doc, Word 97-2003) reader, through a converter found on the machine.
+
+antiword first (2 ms for antiword, 3 ms for the whole read of a one-page file): its text goes through the
+plain-text reader's paragraph and heading rules, and its `|cell|cell|` table rows become table cells.
+Otherwise LibreOffice converts the file to DOCX (about 1 s) and the DOCX reader reads that, styles and all.
+With neither, the error says what to install. Neither tool prints automatic list numbers, and antiword marks
+no page breaks, so a .doc read through antiword has no page numbers (like a DOCX without recorded breaks).
+
+The plain-text heading rules find ALL CAPS and numbered headings only; antiword's DocBook output
+(`antiword -x db`) would also give Word's Heading styles, should that ever matter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from auditor.document import Block, Document
+
+from .common import ReadError, finish_document, one_line
+from .text import _blank_separated, _plain_paragraph_blocks, decode_text
+
+FORMAT = "doc"
+INSTALL_HINT = (
+    "legacy .doc needs antiword (apt-get install antiword) or LibreOffice (apt-get install libreoffice-writer-nogui)"
+)
+ANTIWORD_TIMEOUT = 60  # seconds; antiword takes milliseconds, so this only stops a hung process
+SOFFICE_TIMEOUT = 180  # LibreOffice's first start in a fresh profile takes a few seconds
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TABLE_ROW_RE = re.compile(r"^\|.*\|\s*$")
+
+
+def converters() -> dict[str, str]:
+    """The converters on this machine, by name: `antiword` and/or `soffice`, each with its path."""
+    found = {}
+    if antiword := shutil.which("antiword"):
+        found["antiword"] = antiword
+    if soffice := shutil.which("soffice") or shutil.which("libreoffice"):
+        found["soffice"] = soffice
+    return found
+
+
+def read_legacy_doc(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
+    if data.startswith(b"PK\x03\x04"):
+        # A DOCX saved with the old extension: read it as what it is.
+        from .docx import read_docx
+
+        return read_docx(data, path=path, sha256=sha256, filename=filename)
+    tools = converters()
+    if not tools:
+        raise ReadError(INSTALL_HINT)
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="hmo-audit-doc-") as tmp:
+        source = Path(tmp) / ("input" + (Path(filename).suffix or ".doc"))
+        source.write_bytes(data)
+        if "antiword" in tools and data.startswith(_OLE_MAGIC):
+            try:
+                return _via_antiword(tools["antiword"], source, path=path, sha256=sha256, filename=filename)
+            except ReadError as exc:
+                problems.append(str(exc))
+        if "soffice" in tools:
+            try:
+                return _via_libreoffice(tools["soffice"], source, Path(tmp), path=path, sha256=sha256,
+                                        filename=filename)
+            except ReadError as exc:
+                problems.append(str(exc))
+    if not data.startswith(_OLE_MAGIC):
+        what = "an RTF file" if data.lstrip().startswith(b"{\\rtf") else "not a Word 97-2003 document"
+        if problems:
+            raise ReadError(f"this .doc file is {what}, which antiword cannot read ({problems[-1]})")
+        raise ReadError(f"this .doc file is {what}, which antiword cannot read; "
+                        "LibreOffice may read it (apt-get install libreoffice-writer-nogui)")
+    raise ReadError(one_line(f"legacy .doc could not be read ({'; '.join(problems)})"))
+
+
+# ---------------------------------------------------------------- antiword
+
+
+def _via_antiword(antiword: str, source: Path, *, path: str, sha256: str, filename: str) -> Document:
+    try:
+        run = _run([antiword, "-w", "0", "-m", "UTF-8.txt", str(source)], ANTIWORD_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise ReadError(f"antiword gave no answer in {ANTIWORD_TIMEOUT} s") from exc
+    except OSError as exc:
+        raise ReadError(f"antiword could not be started ({exc.strerror or exc})") from exc
+    if run.returncode != 0 or not run.stdout.strip():
+        raise ReadError(f"antiword: {_message(run, source, filename) or 'no text'}")
+    return _document_from_text(decode_text(run.stdout), path=path, sha256=sha256, filename=filename)
+
+
+def _document_from_text(text: str, *, path: str, sha256: str, filename: str) -> Document:
+    """antiword's text: blank-line paragraphs and plain-text headings, with its table rows as cells."""
+    blocks: list[Block] = []
+    first_line: str | None = None
+    table = 0
+    lines = text.replace("\r\n", "\n").replace("\f", "\n\n").split("\n")
+    i = 0
+    while i < len(lines):
+        if _TABLE_ROW_RE.match(lines[i]):
+            start = i
+            while i < len(lines) and _TABLE_ROW_RE.match(lines[i]):
+                i += 1
+            blocks.extend(_table_blocks(lines[start:i], table))
+            table += 1
+            continue
+        start = i
+        while i < len(lines) and not _TABLE_ROW_RE.match(lines[i]):
+            i += 1
+        for group in _blank_separated(lines[start:i]):
+            first_line = first_line or group[0]
+            blocks.extend(_plain_paragraph_blocks(group, page=1))
+    for block in blocks:
+        block.page = None  # antiword marks no page breaks
+    return finish_document(path=path, sha256=sha256, fmt=FORMAT, blocks=blocks, pages=None, filename=filename,
+                           first_line=first_line)
+
+
+def _table_blocks(rows: list[str], table: int) -> list[Block]:
+    """Cells of antiword's `|a   |b   |` rows, split where the first row has its bars.
+
+    antiword pads every cell of a column to one width, so the first row's bars mark the columns even when
+    a later cell's text contains a bar itself.
+    """
+    first = rows[0].rstrip()
+    bars = [m.start() for m in re.finditer(r"\|", first)]
+    blocks: list[Block] = []
+    for r, raw in enumerate(rows):
+        line = raw.rstrip()
+        if len(line) == len(first) and all(line[b] == "|" for b in bars):
+            cells = [line[a + 1 : b] for a, b in zip(bars, bars[1:], strict=False)]
+        else:
+            cells = line.strip("|").split("|")
+        blocks.extend(
+            Block(kind="table_cell", text=cell, table=table, row=r, col=c)
+            for c, cell in enumerate(cells)
+            if cell.strip()
+        )
+    return blocks
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+def _via_libreoffice(soffice: str, source: Path, tmp: Path, *, path: str, sha256: str, filename: str) -> Document:
+    out_dir = tmp / "out"
+    out_dir.mkdir()
+    # A profile of its own: two conversions sharing the default profile make the second fail silently.
+    profile = (tmp / "profile").as_uri()
+    try:
+        run = _run(
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+             "--convert-to", "docx", "--outdir", str(out_dir), str(source)],
+            SOFFICE_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ReadError(f"LibreOffice gave no answer in {SOFFICE_TIMEOUT} s") from exc
+    except OSError as exc:
+        raise ReadError(f"LibreOffice could not be started ({exc.strerror or exc})") from exc
+    converted = out_dir / (source.stem + ".docx")
+    if not converted.is_file():
+        raise ReadError(f"LibreOffice: {_message(run, source, filename) or 'no output'}")
+    from .docx import read_docx
+
+    document = read_docx(converted.read_bytes(), path=path, sha256=sha256, filename=filename)
+    return document.model_copy(update={"format": FORMAT})
+
+
+def _message(run: subprocess.CompletedProcess[bytes], source: Path, filename: str) -> str:
+    """A converter's complaint in one line, naming the user's file rather than the temporary copy."""
+    lines = [ln.strip() for ln in (run.stderr or run.stdout).decode("utf-8", "replace").splitlines()]
+    lines = [ln for ln in lines if ln and "javaldx" not in ln]  # LibreOffice's noise about Java
+    errors = [ln for ln in lines if ln.lower().startswith("error")]
+    text = " ".join(errors or lines).replace(str(source), filename).replace(source.name, filename)
+    return one_line(text.rstrip("."), limit=200)
+
+
+def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """subprocess.run, but a timeout ends the tool's helper processes too, not only the one started."""
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, start_new_session=True) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
