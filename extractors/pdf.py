@@ -1,4 +1,10 @@
-"""PDF reader: pdfplumber for words, fonts and tables; pypdfium2 for a fast text-layer check."""
+"""PDF reader: pypdfium2 for text, pdfplumber where a page's tables need its layout.
+
+Every page is read with pypdfium2 first (pdf_fast.py: ~10x faster than pdfplumber); pages that may hold a ruled table,
+rotated pages and pages whose glyphs have no Unicode mapping are read again with pdfplumber (`page_items`). Both give
+the same word records, so lines, paragraphs, headings, lists and running heads come out of the same code below.
+A file pdfium cannot open goes to pdfplumber whole, which reports what is wrong with it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,16 @@ import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
 
 from auditor.document import Block, Document
 
 from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, finish_document, section_number_depth
-from .pdf_layout import Item, Line, TableItem, page_items
+from .pdf_fast import FastPage, read_page
+from .pdf_layout import Item, Line, TableItem, order_lines
 
 _SENTENCE_END = (".", ";", ",")
 _HEADING_MAX_WORDS = 12
@@ -27,31 +32,8 @@ _LETTER_RE = re.compile(r"^[A-Z][.)]\s+\S")
 # ---------------------------------------------------------------- opening and the text-layer check
 
 
-def _probe_text_layer(data: bytes) -> None:
-    """Refuse scans before pdfplumber spends seconds on them (11 drawn pages took 10 s to find 0 chars)."""
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise _encrypted() from exc
-        return  # let pdfplumber try, and report its own error
-    try:
-        total_chars = 0
-        image_pages = 0
-        n_pages = len(pdf)
-        for i in range(n_pages):
-            page = pdf[i]
-            try:
-                textpage = page.get_textpage()
-                chars = len(re.sub(r"\s+", "", textpage.get_text_range()))
-                textpage.close()
-                total_chars += chars
-                if chars < 400 and _looks_scanned(page, chars):
-                    image_pages += 1
-            finally:
-                page.close()
-    finally:
-        pdf.close()
+def _check_text_layer(n_pages: int, total_chars: int, image_pages: int) -> None:
+    """Refuse scans before any layout work (pdfplumber took 10 s to find 0 chars on 11 drawn pages)."""
     if n_pages and total_chars == 0:
         raise ReadError(
             f"PDF has no text layer ({n_pages} page(s) of images or drawn outlines, no characters); "
@@ -87,6 +69,9 @@ def _encrypted() -> ReadError:
 
 
 def _open_error(exc: Exception) -> ReadError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(inner, PDFPasswordIncorrect):
         return _encrypted()
@@ -315,16 +300,162 @@ def _check_decodable(lines: list[Line]) -> None:
         raise ReadError("PDF text cannot be decoded (its fonts carry no Unicode map); it needs OCR")
 
 
-def read_pdf(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
+def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str = "auto") -> Document:
+    """Read a PDF; `engine="pdfplumber"` reads every page with pdfplumber (the reference the fast path is tested on)."""
+    if engine not in ("auto", "pdfplumber"):
+        raise ValueError(f"unknown PDF engine {engine!r}")
     if b"%PDF" not in data[:1024]:
         raise ReadError("not a PDF file (no %PDF header); is it another format renamed to .pdf?")
-    _probe_text_layer(data)
-    items: list[Item] = []
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise _encrypted() from exc
+        pdf = None  # let pdfplumber try, and report its own error
+    if pdf is None:
+        items, n_pages = _read_with_pdfplumber(data)
+    elif engine == "pdfplumber":
+        try:
+            _probe_text_layer(pdf)
+        finally:
+            pdf.close()
+        items, n_pages = _read_with_pdfplumber(data)
+    else:
+        try:
+            pages = _read_with_pdfium(pdf)
+        finally:
+            pdf.close()
+        n_pages = len(pages)
+        items = _merge(pages, data)
+    items = _drop_running_heads(items, n_pages)
+    lines = [i for i in items if isinstance(i, Line)]
+    _check_decodable(lines)
+    stats = _stats(lines)
+    return finish_document(
+        path=path,
+        sha256=sha256,
+        fmt="pdf",
+        blocks=_blocks(items, stats),
+        pages=n_pages,
+        filename=filename,
+    )
+
+
+def _probe_text_layer(pdf: pdfium.PdfDocument) -> None:
+    """The scan check alone, for a file pdfplumber reads whole."""
+    total_chars = image_pages = 0
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            textpage = page.get_textpage()
+            chars = len(re.sub(r"\s+", "", textpage.get_text_range()))
+            textpage.close()
+            total_chars += chars
+            if chars < 400 and _looks_scanned(page, chars):
+                image_pages += 1
+        finally:
+            page.close()
+    _check_text_layer(len(pdf), total_chars, image_pages)
+
+
+@dataclass
+class _Page:
+    lines: list[Line] | None = None  # pdfium's reading, when it stands
+    fallback: FastPage | None = None  # for pdfplumber to read (pdfium's words kept, should pdfplumber fail)
+
+
+def _read_with_pdfium(pdf: pdfium.PdfDocument) -> list[_Page]:
+    """Every page through pdf_fast, with the scan check on the way.
+
+    A page's words become lines at once (a page's words take several times the memory of its lines).
+    """
+    pages: list[_Page] = []
+    total_chars = image_pages = 0
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            try:
+                fast = read_page(page, i + 1)
+            except Exception:  # noqa: BLE001 - pdfplumber gets its turn on the page
+                pages.append(_Page())
+                continue
+            total_chars += fast.chars
+            if fast.chars < 400 and _looks_scanned(page, fast.chars):
+                image_pages += 1
+            if fast.words is None:
+                pages.append(_Page(fallback=fast))
+            else:
+                pages.append(_Page(lines=order_lines(fast.words, fast.page_no, fast.height)))
+        finally:
+            page.close()
+    _check_text_layer(len(pages), total_chars, image_pages)
+    return pages
+
+
+def _merge(pages: list[_Page], data: bytes) -> list[Item]:
+    """pdfium's pages as they are; the others from pdfplumber, or from pdfium's words should pdfplumber fail on them."""
+    wanted = {i for i, page in enumerate(pages) if page.lines is None}
+    slow: dict[int, list[Item]] = {}
+    if wanted:
+        try:
+            slow = _plumber_pages(data, wanted)
+        except ReadError:
+            slow = {}  # pdfminer cannot open what pdfium could: pdfium's words it is
+    items: list[Item] = []
+    failed = 0
+    for i, page in enumerate(pages):
+        if page.lines is not None:
+            items.extend(page.lines)
+        elif i in slow:
+            items.extend(slow[i])
+        elif page.fallback is not None:
+            fast = page.fallback
+            items.extend(order_lines(fast.fallback, fast.page_no, fast.height))
+        else:
+            failed += 1
+    if pages and failed == len(pages):
+        raise ReadError("damaged PDF: none of its pages could be read")
+    return items
+
+
+def _open_plumber(data: bytes) -> Any:
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on bad input
         raise _open_error(exc) from exc
-    with pdf:
+
+
+def _plumber_pages(data: bytes, wanted: set[int]) -> dict[int, list[Item]]:
+    """The wanted pages (0-based) through pdfplumber; a page it fails on is left out."""
+    from .pdf_layout import page_items
+
+    found: dict[int, list[Item]] = {}
+    with _open_plumber(data) as pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:  # noqa: BLE001
+            raise _open_error(exc) from exc
+        for i in sorted(wanted):
+            if i >= len(pages):
+                continue
+            page = pages[i]
+            try:
+                found[i] = page_items(page, i + 1)
+            except Exception:  # noqa: BLE001 - one bad page should not lose the others
+                pass
+            finally:
+                page.close()  # pdfplumber keeps ~4 MB of parsed objects per page otherwise
+    return found
+
+
+def _read_with_pdfplumber(data: bytes) -> tuple[list[Item], int]:
+    """The whole file through pdfplumber: for files pdfium cannot open, and as the reference for tests."""
+    from .pdf_layout import page_items
+
+    items: list[Item] = []
+    with _open_plumber(data) as pdf:
         try:
             n_pages = len(pdf.pages)
         except Exception as exc:  # noqa: BLE001
@@ -340,15 +471,4 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
     if n_pages and len(failures) == n_pages:
         first = failures[0]
         raise ReadError(f"damaged PDF: none of its pages could be read ({type(first).__name__}: {first})")
-    items = _drop_running_heads(items, n_pages)
-    lines = [i for i in items if isinstance(i, Line)]
-    _check_decodable(lines)
-    stats = _stats(lines)
-    return finish_document(
-        path=path,
-        sha256=sha256,
-        fmt="pdf",
-        blocks=_blocks(items, stats),
-        pages=n_pages,
-        filename=filename,
-    )
+    return items, n_pages

@@ -1,7 +1,11 @@
 """Page geometry for the PDF reader: words -> lines -> reading order, with tables set aside.
 
-Works on pdfplumber word dicts only, so it can be tested without a PDF and holds no page objects
-(pages are closed as soon as their items are taken out).
+Both engines feed the same code from here on. A word is a dict with "text", "x0", "x1", "top", "bottom" (points,
+top-down), "size" (font size) and "fontname" (bold is read from the name): pdfplumber's `extract_words` gives these
+(`page_items`), and so does the pypdfium2 reader in pdf_fast.py for pages without tables. `order_lines` turns one page's
+words into `Line` records (text, x0, x1, top, bottom, size, bold, column) in reading order, and `reading_order` sets
+tables among them. Nothing here holds a page object (pages are closed as soon as their items are taken out), so it can
+be tested without a PDF.
 """
 
 from __future__ import annotations
@@ -157,7 +161,10 @@ def _make_line(words: list[Word], page: int, col: int, page_height: float) -> Li
 
 
 def order_lines(words: list[Word], page: int, page_height: float) -> list[Line]:
-    """Lines in reading order: full-width lines in place, multi-column bands column by column."""
+    """Lines in reading order: full-width lines in place, multi-column bands column by column.
+
+    The intermediate record both PDF engines produce; everything after it (paragraphs, headings, lists) is shared.
+    """
     lines = cluster_lines(words)
     gutters = _find_gutters(lines)
     if not gutters:
@@ -200,7 +207,7 @@ def _set_column_extents(lines: list[Line]) -> None:
 
 
 def page_items(page: Any, page_no: int) -> list[Item]:
-    """Everything readable on one pdfplumber page, in reading order."""
+    """Everything readable on one pdfplumber page, in reading order: its tables and the words outside them."""
     tables: list[TableItem] = []
     bboxes: list[tuple[float, float, float, float]] = []
     for table in page.find_tables():
@@ -218,7 +225,11 @@ def page_items(page: Any, page_no: int) -> list[Item]:
     words = [
         w for w in words if w.get("upright", True) and w["text"].strip() and not any(_inside(w, b) for b in bboxes)
     ]
-    lines = order_lines(words, page_no, float(page.height))
+    return reading_order(order_lines(words, page_no, float(page.height)), tables)
+
+
+def reading_order(lines: list[Line], tables: list[TableItem]) -> list[Item]:
+    """A page's lines with its tables set in place."""
     items: list[Item] = []
     pending = sorted(tables, key=lambda t: t.top)
     for line in lines:

@@ -317,6 +317,225 @@ def test_corrupt_and_truncated_pdfs_are_errors(tmp_path: Path, plan_pdf: Path) -
     assert "\n" not in doc.error
 
 
+# ---------------------------------------------------------------- PDF: the pypdfium2 fast path against pdfplumber
+
+_ROOT = Path(__file__).resolve().parents[1]
+_DEV_CORPUS = _ROOT.parent / "shared" / "corpus" / "dev"  # the shared labelled set, where this checkout has one
+_SAME_AS_PDFPLUMBER = [
+    *sorted((_ROOT / "fixtures" / "sample-submission").glob("*.pdf")),
+    *(path for name in ("encrypted-permissions-only.pdf", "pdf-file-named.txt")
+      if (path := _ROOT / "fixtures" / "messy" / name).is_file()),
+    *sorted(_DEV_CORPUS.glob("*/*.pdf")),
+]
+
+
+def _read_pdf(path: Path, engine: str) -> Document:
+    from extractors.pdf import read_pdf
+
+    return read_pdf(path.read_bytes(), path=path.name, sha256="", filename=path.name, engine=engine)
+
+
+def _layout(doc: Document) -> tuple[object, ...]:
+    blocks = [(b.kind, b.text, b.page, b.level, b.section, b.table, b.row, b.col) for b in doc.blocks]
+    return doc.title, doc.kind, doc.pages, doc.coverage, blocks
+
+
+def _page_reasons(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    from extractors.pdf_fast import read_page
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    reasons = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        fast = read_page(page, i + 1)
+        page.close()
+        reasons.append(fast.reason)
+    pdf.close()
+    return reasons
+
+
+@pytest.mark.parametrize("path", _SAME_AS_PDFPLUMBER, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pdf_fast_path_gives_the_blocks_pdfplumber_gives(path: Path) -> None:
+    fast = _read_pdf(path, "auto")
+    assert fast.blocks
+    assert _layout(fast) == _layout(_read_pdf(path, "pdfplumber"))
+
+
+def test_pdf_fast_path_reads_text_pages_itself_and_table_pages_with_pdfplumber(plan_pdf: Path) -> None:
+    # Page 1 holds the ruled table; page 2 is text only.
+    assert _page_reasons(plan_pdf) == ["ruling lines that may form a table", ""]
+    assert _layout(_read_pdf(plan_pdf, "auto")) == _layout(_read_pdf(plan_pdf, "pdfplumber"))
+
+
+def test_pdf_fast_words_match_pdfplumber_words(plan_pdf: Path) -> None:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from extractors.pdf_fast import read_page
+
+    pdf = pdfium.PdfDocument(plan_pdf.read_bytes())
+    with pdfplumber.open(plan_pdf) as reference:
+        for i, ref_page in enumerate(reference.pages):
+            fast = read_page(pdf[i], i + 1)
+            words = fast.words if fast.words is not None else fast.fallback
+            expected = ref_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance_ratio=0.2)
+            assert [w["text"] for w in words] == [w["text"] for w in expected]
+            for got, want in zip(words, expected, strict=True):
+                for key in ("x0", "x1", "top", "bottom", "size"):
+                    assert got[key] == pytest.approx(want[key], abs=0.01), (got["text"], key)
+                assert got["fontname"] == want["fontname"]
+    pdf.close()
+
+
+def _columns_pdf(path: Path) -> None:
+    """Three pages: a running head and foot, a title across, two columns of headed, bulleted prose, and rules."""
+    left = (
+        "The Quality Improvement Committee meets every quarter and reports to the Board. Minutes record the "
+        "members present, the measures reviewed and the actions assigned, with a date for each."
+    )
+    right = (
+        "Delegated vendors submit reports each month. The plan audits each vendor once a year against its "
+        "contract and the Chapter 109 standards, and tracks corrective actions until they close."
+    )
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_margins(54, 54, 54)
+    pdf.set_auto_page_break(False)
+    for page in range(1, 4):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 8)
+        pdf.set_xy(54, 30)
+        pdf.cell(0, 10, "Katahdin Health Plan - Quality Program Description 2025")
+        pdf.set_xy(54, 750)
+        pdf.cell(0, 10, f"Page {page} of 3", align="C")
+        pdf.set_line_width(0.5)
+        pdf.line(54, 46, 558, 46)  # a rule under the running head: not a table
+        pdf.set_xy(54, 90)
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.cell(0, 20, ("1. Program Structure", "2. Delegation", "3. Annual Evaluation")[page - 1])
+        for x, text, heading in ((54, left, "Committee Structure"), (318, right, "Delegation Oversight")):
+            pdf.set_xy(x, 130)
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.cell(240, 14, heading)
+            pdf.set_font("Helvetica", "", 10)
+            pdf.set_xy(x, 150)
+            pdf.multi_cell(240, 12, text + " " + text)
+            y = pdf.get_y() + 8
+            for item in ("Review the annual work plan.", "Approve the program evaluation."):
+                pdf.set_xy(x, y)
+                pdf.cell(240, 12, "- " + item)
+                y += 14
+        pdf.rect(54, 330, 504, 40)  # a box round a note: one cell, not a table
+        pdf.set_xy(60, 335)
+        pdf.set_font("Helvetica", "I", 10)
+        pdf.multi_cell(490, 12, "Note: the committee may meet more often when a measure falls below its goal.")
+    pdf.output(str(path))
+
+
+def test_pdf_fast_path_columns_running_heads_and_rules(tmp_path: Path) -> None:
+    path = tmp_path / "columns.pdf"
+    _columns_pdf(path)
+    assert _page_reasons(path) == ["", "", ""]  # a rule and a box are no grid
+    doc = _read_pdf(path, "auto")
+    assert _layout(doc) == _layout(_read_pdf(path, "pdfplumber"))
+    texts = [b.text for b in doc.blocks]
+    assert not any(t.startswith(("Page ", "Katahdin Health Plan -")) for t in texts)  # running heads dropped
+    assert texts.index("Committee Structure") < texts.index("Delegation Oversight")  # left column first
+    assert [b.page for b in doc.blocks if b.text == "Delegation Oversight"] == [1, 2, 3]
+    assert _block(doc, "The Quality Improvement Committee meets").text.endswith("with a date for each.")
+    assert _block(doc, "Review the annual work plan.").kind == "list_item"
+    assert [(b.text, b.level) for b in doc.blocks if b.kind == "heading"][:3] == [
+        ("1. Program Structure", 1),
+        ("Committee Structure", 2),
+        ("Delegation Oversight", 2),
+    ]
+    assert _block(doc, "Review the annual work plan.").section == ["1. Program Structure", "Committee Structure"]
+
+
+def test_pdf_fast_path_hands_grids_and_rotated_pages_to_pdfplumber(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = FPDF(unit="pt", format="letter")
+    for _ in range(2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 10)
+        for row in range(3):  # a grid of bare lines, not fpdf2's table: 2 rows x 2 columns of cells
+            pdf.line(72, 100 + 20 * row, 372, 100 + 20 * row)
+            pdf.line(72 + 150 * row, 100, 72 + 150 * row, 140)
+        for row, (a, b) in enumerate((("Measure", "Rate"), ("Timely access", "87%"))):
+            pdf.text(76, 114 + 20 * row, a)
+            pdf.text(226, 114 + 20 * row, b)
+        pdf.text(72, 200, "Rates are reported to the committee each quarter.")
+    grid = tmp_path / "grid.pdf"
+    pdf.output(str(grid))
+    assert _page_reasons(grid) == ["ruling lines that may form a table"] * 2
+    doc = _read_pdf(grid, "auto")
+    assert _cells(doc) == {(0, 0): "Measure", (0, 1): "Rate", (1, 0): "Timely access", (1, 1): "87%"}
+
+    # The same grid with nothing in its cells (a banner's boxes): pdfplumber's reader keeps no table, so no need.
+    empty = FPDF(unit="pt", format="letter")
+    empty.add_page()
+    empty.set_font("Helvetica", "", 10)
+    for row in range(3):
+        empty.line(72, 100 + 20 * row, 372, 100 + 20 * row)
+        empty.line(72 + 150 * row, 100, 72 + 150 * row, 140)
+    empty.text(72, 200, "Rates are reported to the committee each quarter.")
+    banner = tmp_path / "banner.pdf"
+    empty.output(str(banner))
+    assert _page_reasons(banner) == [""]
+    assert _layout(_read_pdf(banner, "auto")) == _layout(_read_pdf(banner, "pdfplumber"))
+
+    rotated = pdfium.PdfDocument(_columns_pdf_bytes(tmp_path))
+    rotated[1].set_rotation(90)
+    turned = tmp_path / "rotated.pdf"
+    with turned.open("wb") as handle:
+        rotated.save(handle)
+    assert _page_reasons(turned) == ["", "rotated page", ""]
+    assert _layout(_read_pdf(turned, "auto")) == _layout(_read_pdf(turned, "pdfplumber"))
+
+
+def _columns_pdf_bytes(tmp_path: Path) -> bytes:
+    path = tmp_path / "columns-source.pdf"
+    _columns_pdf(path)
+    return path.read_bytes()
+
+
+def _raw_pdf(content: bytes) -> bytes:
+    """A one-page PDF around a hand-written content stream (Helvetica as /F1)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_pdf_fast_path_keeps_a_space_drawn_on_its_own(tmp_path: Path) -> None:
+    # Word draws some spaces as text objects of their own; pdfium leaves such a (zero-width) object out of its text,
+    # and the gap alone (2.3 pt at 12 pt) is below the 0.2 x size that splits words.
+    path = tmp_path / "spaces.pdf"
+    path.write_bytes(
+        _raw_pdf(
+            b"BT /F1 12 Tf 72 700 Td (members) Tj ET BT /F1 12 Tf 121.9 700 Td ( ) Tj ET "
+            b"BT /F1 12 Tf 124.3 700 Td (to request a review.) Tj ET"
+        )
+    )
+    assert [b.text for b in _read_pdf(path, "auto").blocks] == ["members to request a review."]
+    assert _layout(_read_pdf(path, "auto")) == _layout(_read_pdf(path, "pdfplumber"))
+
+
 # ---------------------------------------------------------------- dispatch failures
 
 
