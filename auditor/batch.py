@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import html
 import io
 import os
@@ -20,6 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
+
+from auditor.models import AuditReport
 
 PORTFOLIO_FIELDS = ["submission", "folder", "met", "partial", "not_met", "needs_review", "not_applicable",
                     "score", "overdue_deadlines", "unreadable_files", "error"]
@@ -86,8 +89,17 @@ def run_job(job: Job) -> Row:
 
     row = Row(submission=job.submission, folder=job.folder, report=job.name)
     try:
-        cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
-        report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache)
+        report = None
+        saved = Path(job.cache_dir) / "reports" / f"{_inputs_key(job)}.json" if job.cache_dir else None
+        if saved is not None and saved.is_file():  # nothing changed since the last run: reuse its report
+            with contextlib.suppress(OSError, ValueError):
+                report = AuditReport.model_validate_json(saved.read_bytes())
+        if report is None:
+            cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
+            report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache)
+            # A report with unreadable files is not kept: the reason may be a tool installed tomorrow.
+            if saved is not None and not any(d.error for d in report.documents):
+                _write_atomic(saved, report.model_dump_json().encode())
         for fmt in job.formats:
             target = Path(job.out_dir) / f"{job.name}.{fmt}"
             tmp = target.with_suffix(target.suffix + ".part")
@@ -102,6 +114,30 @@ def run_job(job: Job) -> Row:
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
         row.error = f"{type(exc).__name__}: {exc}"
     return row
+
+
+def _inputs_key(job: Job) -> str:
+    """Everything a submission's report depends on: its files, the checklists, the date, the profile and the
+    code. The same key means the same report, so a warm re-run need not audit again."""
+    from auditor import __version__
+    from auditor.cache import _readers_stamp
+    from auditor.checklists import checklist_files
+
+    digest = hashlib.sha256(f"{__version__}|{_readers_stamp()}|{job.as_of}|{job.profile}".encode())
+    known = checklist_files()
+    for name in job.checklists:
+        digest.update(Path(known.get(name, name)).read_bytes())
+    for path in sorted(Path(job.folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(job.folder)).encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + f".{os.getpid()}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_of: dt.date, *,

@@ -77,3 +77,20 @@ def test_interruption_keeps_reports_and_writes_the_portfolio(root, tmp_path):
     rows = list(csv.DictReader((out / "portfolio.csv").open()))
     assert len(rows) == 1 and "interrupted" in (out / "portfolio.html").read_text()
     assert not list(out.glob("*.part"))  # no half-written file
+
+
+def test_warm_rerun_reuses_reports_of_unchanged_submissions(root, tmp_path, monkeypatch):
+    import auditor.api
+
+    cache_dir = tmp_path / "cache"
+    first = run_batch(root, tmp_path / "out1", ["maine-ch109"], AS_OF, cache_dir=cache_dir,
+                      executor=ThreadPoolExecutor(max_workers=1))
+    audits = []
+    real = auditor.api.audit
+    monkeypatch.setattr(auditor.api, "audit", lambda paths, *a, **k: audits.append(paths[0]) or real(paths, *a, **k))
+    second = run_batch(root, tmp_path / "out2", ["maine-ch109"], AS_OF, cache_dir=cache_dir,
+                       executor=ThreadPoolExecutor(max_workers=1))
+    assert [p.split("/")[-1] for p in audits] == ["broken"]  # only the one with an unreadable file
+    assert [(r.met, r.not_met) for r in first] == [(r.met, r.not_met) for r in second]
+    assert (tmp_path / "out2" / "Casco-Bay-Health-Plan.html").read_text() == \
+        (tmp_path / "out1" / "Casco-Bay-Health-Plan.html").read_text()
