@@ -87,11 +87,24 @@ class Vocabulary:
         nlp = pipeline()
         self.terms = terms
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.exact_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # "=word" phrases: the words themselves
         self.matcher = Matcher(nlp.vocab)
+        # One-word regexes ("re:^\\d{4}$") are tested on each token's text here: as Matcher predicates they
+        # would be re-evaluated for every token and pattern, which dominated the cost of large documents.
+        self.word_regexes: list[tuple[str, re.Pattern]] = []
         for name, phrases in sorted(terms.items()):
             literal = [p for p in phrases if not _ALT.search(p)]
-            patterned = []
+            exact, patterned = [], []
             for phrase in (p for p in phrases if _ALT.search(p)):
+                words = phrase.split()
+                if len(words) == 1 and words[0].startswith("re:"):
+                    self.word_regexes.append((name, re.compile(words[0][3:])))
+                    continue
+                if all(w.startswith("=") and not w.endswith("?") for w in words):
+                    found = _expand(" ".join(w[1:] for w in words))
+                    if found is not None:
+                        exact += found
+                        continue
                 expanded = _expand(phrase)
                 if expanded is None:
                     patterned.append(phrase)
@@ -99,8 +112,20 @@ class Vocabulary:
                     literal += expanded
             if literal:
                 self.phrase_matcher.add(name, [_phrase_doc(p) for p in dict.fromkeys(literal)])
+            if exact:
+                self.exact_matcher.add(name, [pipeline().make_doc(p) for p in dict.fromkeys(exact)])
             if patterned:
                 self.matcher.add(name, [self._token_pattern(p) for p in patterned])
+        self._any_regex = self._in_text = None
+        if self.word_regexes:
+            try:
+                self._any_regex = re.compile("|".join(f"(?:{r.pattern})" for _, r in self.word_regexes))
+                # The same patterns unanchored, over the whole text: most passages hold no candidate at all,
+                # and looking at the text once is far cheaper than visiting every token.
+                loose = [r.pattern.removeprefix("^").removesuffix("$") for _, r in self.word_regexes]
+                self._in_text = re.compile("|".join(f"(?:{p})" for p in loose))
+            except re.error:  # e.g. an inline flag that only works at a pattern's start: test them one by one
+                self._any_regex = re.compile("")
 
     @staticmethod
     def _token_pattern(phrase: str) -> list[dict]:
@@ -127,6 +152,13 @@ class Vocabulary:
         """(term name, start token, end token) for every term occurrence in the doc."""
         strings = doc.vocab.strings
         found = [(strings[m], s, e) for m, s, e in self.phrase_matcher(doc)]
+        if len(self.exact_matcher):
+            found += [(strings[m], s, e) for m, s, e in self.exact_matcher(doc)]
+        if self._any_regex is not None and (self._in_text is None or self._in_text.search(doc.text)):
+            for token in doc:
+                if self._any_regex.search(token.text):  # one test per token; the rare hits are resolved below
+                    found += [(name, token.i, token.i + 1) for name, regex in self.word_regexes
+                              if regex.search(token.text)]
         if len(self.matcher):  # an empty Matcher warns on every call
             found += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
         return found
