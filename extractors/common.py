@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import signal
+import subprocess
 
 from auditor.document import Block, Coverage, Document
 
@@ -163,3 +167,19 @@ def section_number_depth(text: str) -> int | None:
     if "." not in num and "-" not in num and not text[len(num) :].startswith("."):
         return None  # a bare number with no dot ("2024 Work Plan") is not a section number
     return len(re.split(r"[.\-]", num))
+
+
+def run_tool(command: list[str], timeout: float,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """subprocess.run for converters, but a timeout ends the tool's helper processes too, not only the one
+    started (LibreOffice and ocrmypdf spawn their own)."""
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, start_new_session=True) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)

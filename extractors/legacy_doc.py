@@ -12,18 +12,15 @@ The plain-text heading rules find ALL CAPS and numbered headings only; antiword'
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from auditor.document import Block, Document
 
-from .common import ReadError, finish_document, one_line
+from .common import ReadError, finish_document, one_line, run_tool
 from .text import _blank_separated, _plain_paragraph_blocks, decode_text
 
 FORMAT = "doc"
@@ -85,7 +82,7 @@ def read_legacy_doc(data: bytes, *, path: str, sha256: str, filename: str) -> Do
 
 def _via_antiword(antiword: str, source: Path, *, path: str, sha256: str, filename: str) -> Document:
     try:
-        run = _run([antiword, "-w", "0", "-m", "UTF-8.txt", str(source)], ANTIWORD_TIMEOUT)
+        run = run_tool([antiword, "-w", "0", "-m", "UTF-8.txt", str(source)], ANTIWORD_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
         raise ReadError(f"antiword gave no answer in {ANTIWORD_TIMEOUT} s") from exc
     except OSError as exc:
@@ -154,7 +151,7 @@ def _via_libreoffice(soffice: str, source: Path, tmp: Path, *, path: str, sha256
     # A profile of its own: two conversions sharing the default profile make the second fail silently.
     profile = (tmp / "profile").as_uri()
     try:
-        run = _run(
+        run = run_tool(
             [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
              "--convert-to", "docx", "--outdir", str(out_dir), str(source)],
             SOFFICE_TIMEOUT,
@@ -181,15 +178,3 @@ def _message(run: subprocess.CompletedProcess[bytes], source: Path, filename: st
     return one_line(text.rstrip("."), limit=200)
 
 
-def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """subprocess.run, but a timeout ends the tool's helper processes too, not only the one started."""
-    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, start_new_session=True) as process:
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise
-    return subprocess.CompletedProcess(command, process.returncode, out, err)

@@ -22,11 +22,9 @@ fills (4.6 s a page instead of 1.8 s).
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +32,7 @@ from pathlib import Path
 
 from auditor.document import Document
 
-from .common import ReadError, one_line
+from .common import ReadError, one_line, run_tool
 
 FORMAT = "pdf+ocr"
 JOBS = 2
@@ -74,7 +72,7 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
         ]
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
-            run = _run(command, limit, env)
+            run = run_tool(command, limit, env)
         except subprocess.TimeoutExpired as exc:
             raise ReadError(f"{reason}; OCR did not finish in {limit} s ({pages} page(s))") from exc
         if run.returncode != 0 or not sidecar.is_file():
@@ -104,15 +102,3 @@ def _last_line(stderr: bytes, source: Path, filename: str) -> str:
     return (lines[-1] if lines else "no message").replace(str(source), filename)
 
 
-def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """subprocess.run, but a timeout ends the tool's helper processes too, not only the one started."""
-    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, start_new_session=True) as process:
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
