@@ -85,7 +85,6 @@ class Vocabulary:
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
         nlp = pipeline()
-        self.terms = terms
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.exact_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # "=word" phrases: the words themselves
         self.matcher = Matcher(nlp.vocab)

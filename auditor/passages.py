@@ -85,6 +85,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
     units.sort(key=lambda u: (u[0], u[1]))
 
     passages: list[Passage] = []
+    header_terms: dict[str, set[str]] = {}  # a table's header row, matched once rather than once per row
     docs = process(u[3] for u in units)
     for (d, b, block, _text, kind, header), sdoc in zip(units, docs, strict=True):
         matches = vocabulary.match(sdoc)
@@ -99,7 +100,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
                                     context=" > ".join([*block.section, header] if header else block.section),
                                     block_kind=block.kind, row=block.row))
             if header:
-                passages[-1].context_terms |= _terms_of(header, vocabulary)
+                if header not in header_terms:
+                    header_terms[header] = _terms_of(header, vocabulary)
+                passages[-1].context_terms |= header_terms[header]
     _add_defined_terms(passages, vocabulary)
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ class CheckResult:
 # only mention the program (a contract's definition of "Quality Improvement Program" says little of it).
 KIND_ORDER = ("qmp_description", "work_plan", "annual_evaluation", "committee_minutes", "guideline_policy",
               "credentialing_policy", "other", "contract_template")
+
+
+@functools.cache
+def _kind_rank(prefer: tuple[str, ...]) -> dict[str, int]:
+    return {kind: r for r, kind in enumerate([*prefer, *(k for k in KIND_ORDER if k not in prefer)])}
 
 
 class EvalContext:
@@ -78,9 +84,8 @@ class EvalContext:
 
     def order_key(self, passage: int, prefer: list[str] | tuple[str, ...] = ()) -> tuple[int, int]:
         """Preferred kinds of document first, then document order."""
-        order = [*prefer, *(k for k in KIND_ORDER if k not in prefer)]
-        kind = self.kind_of(passage)
-        return (order.index(kind) if kind in order else len(order), passage)
+        rank = _kind_rank(tuple(prefer))
+        return (rank.get(self.kind_of(passage), len(rank)), passage)
 
     def keys(self, refs: list[TermRef]) -> list[str]:
         return [self.key(r) for r in refs]

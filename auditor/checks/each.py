@@ -22,12 +22,15 @@ def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
                 if members:
                     found.append((corpus.documents[d].title or corpus.documents[d].path, members))
         return found
+    in_doc: dict[int, list[int]] = {}
+    for j, p in enumerate(corpus.passages):
+        in_doc.setdefault(p.doc, []).append(j)
     for i, heading in enumerate(corpus.passages):
         if heading.kind != "heading" or ctx.ignored(i) or not heading.terms & wanted:
             continue
         path = heading.section_key[1]
-        members = {j for j, p in enumerate(corpus.passages)
-                   if p.doc == heading.doc and p.section_key[1][:len(path)] == path and not ctx.ignored(j)}
+        members = {j for j in in_doc[heading.doc]
+                   if corpus.passages[j].section_key[1][:len(path)] == path and not ctx.ignored(j)}
         found.append((heading.text, members))
     # Keep the innermost units: "Studies" above "Study 1" and "Study 2" is not a study itself.
     return [(name, m) for name, m in found if not any(other < m for _, other in found)]
