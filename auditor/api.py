@@ -69,8 +69,12 @@ def read_documents(paths: list[str], cache=None) -> list[Document]:
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
           facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30,
-          cache=None) -> AuditReport:
-    """Read the submission at `paths` and evaluate it against the named checklists."""
+          cache=None, overrides: str | Path | bool | None = None) -> AuditReport:
+    """Read the submission at `paths` and evaluate it against the named checklists.
+
+    `overrides`: a reviewer's overrides file to apply; by default (None) the submission folder's overrides.yaml
+    if there is one; False applies none. Raises OverridesError for a bad file.
+    """
     from auditor.engine import evaluate  # spaCy: only when text is matched
     from auditor.inputs import load_tables
     from extractors import iter_input_files
@@ -84,4 +88,9 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
         for key, value in facts.model_dump(exclude_none=True).items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
         found = SubmissionFacts.model_validate(merged)
-    return evaluate(read_documents(paths, cache), loaded, as_of, found, profile, tables, cure_days)
+    from auditor.overrides import apply_overrides, find_overrides, load_overrides
+
+    source = find_overrides(paths) if overrides is None else (None if overrides is False else Path(overrides))
+    decisions = load_overrides(source) if source is not None else None  # a bad file fails before the slow part
+    report = evaluate(read_documents(paths, cache), loaded, as_of, found, profile, tables, cure_days)
+    return apply_overrides(report, decisions, str(source)) if decisions is not None else report

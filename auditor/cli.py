@@ -47,6 +47,9 @@ def _submission_options(command):
                           "--fact dates.cquic_request=2025-01-06. Repeatable; overrides the file."),
         click.option("--cure-days", type=click.IntRange(min=0), default=30, show_default=True,
                      help="Cure period: corrective action for each gap is due this many days after --as-of."),
+        click.option("--overrides", "overrides", type=click.Path(exists=True, dir_okay=False), default=None,
+                     help="A reviewer's overrides file (YAML). Default: overrides.yaml in the submission folder."),
+        click.option("--no-overrides", is_flag=True, help="Apply no overrides: the tool's findings alone."),
         click.option("--ics", "ics", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Also write the deadlines as an iCalendar file."),
     ]
@@ -55,18 +58,21 @@ def _submission_options(command):
     return command
 
 
-def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pairs, cure_days, ics):
+def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pairs, cure_days, overrides,
+         no_overrides, ics):
     """The report for the submission (usage errors become exit 2); writes the iCalendar file if asked."""
     from auditor.api import FactsError, facts_from_pairs
     from auditor.api import audit as run_audit
     from auditor.checklists import ChecklistError
     from auditor.engine import ProfileError
+    from auditor.overrides import OverridesError
 
     day = as_of.date() if as_of else dt.date.today()
     try:
         facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
-        report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days)
-    except (ChecklistError, FactsError, ProfileError) as exc:
+        report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days,
+                           overrides=False if no_overrides else overrides)
+    except (ChecklistError, FactsError, ProfileError, OverridesError) as exc:
         raise click.UsageError(str(exc)) from exc
     if ics:
         from auditor.calendar_export import to_ics

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
@@ -16,24 +15,21 @@ from auditor.checklists import show_term, term_key, vocabulary_terms
 from auditor.deadlines import dates_in, due_date
 from auditor.document import Document
 from auditor.models import (
-    STATUSES,
     AuditReport,
     Checklist,
     ChecklistRef,
     Condition,
-    DeadlineEntry,
     DocumentEntry,
     Evidence,
     Finding,
     InputEntry,
     Requirement,
-    SectionScore,
     SubmissionFacts,
-    Summary,
     ToolInfo,
 )
 from auditor.nlp import Vocabulary
 from auditor.passages import Corpus, Passage, build_corpus
+from auditor.summary import deadline_list, summarise
 
 MAX_QUOTES = 6
 NEAREST = 3
@@ -87,7 +83,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         findings=findings,
         deadlines=deadline_list(findings, as_of),
         cure_period_days=cure_days,
-        summary=summarise(findings, checklists),
+        summary=summarise(findings, [(c.id, s.id, s.title) for c in checklists for s in c.sections]),
     )
 
 
@@ -242,38 +238,3 @@ def _entry(document: Document) -> DocumentEntry:
     return DocumentEntry(path=document.path, sha256=document.sha256, kind=document.kind, format=document.format,
                          title=document.title, pages=document.pages, coverage=document.coverage,
                          error=document.error)
-
-
-def deadline_list(findings: list[Finding], as_of: dt.date) -> list[DeadlineEntry]:
-    """Every due date, by date: overdue first, then due within 30 days, then later."""
-    entries = []
-    for f in findings:
-        if f.due is None:
-            if f.due_rule and f.status != "not_applicable":  # a clock that lacks its starting fact: say which
-                entries.append(DeadlineEntry(due=None, when="needs_review", checklist=f.checklist,
-                                             requirement_id=f.requirement_id, citation=f.citation, title=f.title,
-                                             status=f.status, rule=f.due_rule))
-            continue
-        when = "overdue" if f.overdue else ("within_30_days" if f.due <= as_of + dt.timedelta(days=30) else "later")
-        entries.append(DeadlineEntry(due=f.due, when=when, checklist=f.checklist, requirement_id=f.requirement_id,
-                                     citation=f.citation, title=f.title, status=f.status, rule=f.due_rule or ""))
-    order = {"overdue": 0, "within_30_days": 1, "later": 2, "needs_review": 3}
-    return sorted(entries, key=lambda e: (order[e.when], e.due or dt.date.max, e.checklist, e.requirement_id))
-
-
-def _score(counts: Counter) -> float | None:
-    applicable = sum(counts.values()) - counts["not_applicable"]
-    return round(counts["met"] / applicable, 4) if applicable else None
-
-
-def summarise(findings: list[Finding], checklists: list[Checklist]) -> Summary:
-    totals = Counter(f.status for f in findings)
-    sections = []
-    for checklist in checklists:
-        for section in checklist.sections:
-            counts = Counter(f.status for f in findings
-                             if f.checklist == checklist.id and f.section == section.id)
-            if counts:
-                sections.append(SectionScore(checklist=checklist.id, section=section.id, title=section.title,
-                                             counts={s: counts[s] for s in STATUSES}, score=_score(counts)))
-    return Summary(**{s: totals[s] for s in STATUSES}, score=_score(totals), sections=sections)

@@ -447,6 +447,18 @@ class Evidence(BaseModel):
     lacks: list[str] | None = None  # for a near miss: what it does not say
 
 
+class Review(BaseModel):
+    """A reviewer's decision on a finding, from an overrides file. The finding's `status` is the final one."""
+
+    status: Status  # the reviewer's status
+    tool_status: Status  # what the tool found
+    reason: str
+    reviewer: str
+    date: dt.date
+    expires: dt.date | None = None
+    expired: bool = False  # an expired decision is shown but ignored: `status` stays the tool's
+
+
 class Finding(BaseModel):
     checklist: str
     requirement_id: str
@@ -463,6 +475,7 @@ class Finding(BaseModel):
     due_rule: str | None = None  # how `due` was reached, or which fact it needs
     corrective_action_due: dt.date | None = None  # for a gap: the audit date plus the cure period
     rationale: str
+    review: Review | None = None  # the reviewer's override, when one was recorded
 
 
 class DocumentEntry(BaseModel):
@@ -528,6 +541,21 @@ class Summary(BaseModel):
     sections: list[SectionScore] = Field(default_factory=list)
 
 
+class SignOff(BaseModel):
+    reviewer: str
+    title: str | None = None  # e.g. Examiner, Bureau of Insurance
+    date: dt.date
+
+
+class OverridesInfo(BaseModel):
+    """Which overrides file the report applied, and what came of it."""
+
+    path: str | None = None
+    applied: int = 0
+    expired: int = 0
+    sign_off: SignOff | None = None
+
+
 class AuditReport(BaseModel):
     schema_version: Literal["1"] = "1"
     tool: ToolInfo
@@ -541,4 +569,5 @@ class AuditReport(BaseModel):
     findings: list[Finding]
     deadlines: list[DeadlineEntry] = Field(default_factory=list)
     cure_period_days: int = 30  # corrective actions for gaps are due this many days after the audit date
+    overrides: OverridesInfo | None = None  # only when an overrides file was applied
     summary: Summary
