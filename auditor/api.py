@@ -56,20 +56,26 @@ def facts_from_pairs(pairs: tuple[str, ...] | list[str], **named) -> SubmissionF
         raise FactsError(f"--fact: {exc}") from exc
 
 
-def read_documents(paths: list[str], cache=None) -> list[Document]:
+def read_documents(paths: list[str], cache=None, on_file=None) -> list[Document]:
     """Every file under the given paths, read into Documents; unreadable files carry an `error`.
 
     With an `auditor.cache.ExtractionCache`, files read before (same content, same readers) are not re-read.
+    `on_file(display_path)` is called as each file starts, for progress displays.
     """
     from extractors import iter_input_files, read_document
 
     read = cache.read if cache is not None else read_document
-    return [read(path, display) for path, display in iter_input_files(paths)]
+    documents = []
+    for path, display in iter_input_files(paths):
+        if on_file is not None:
+            on_file(display)
+        documents.append(read(path, display))
+    return documents
 
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
           facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30,
-          cache=None, overrides: str | Path | bool | None = None) -> AuditReport:
+          cache=None, overrides: str | Path | bool | None = None, on_file=None) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists.
 
     `overrides`: a reviewer's overrides file to apply; by default (None) the submission folder's overrides.yaml
@@ -92,5 +98,5 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
 
     source = find_overrides(paths) if overrides is None else (None if overrides is False else Path(overrides))
     decisions = load_overrides(source) if source is not None else None  # a bad file fails before the slow part
-    report = evaluate(read_documents(paths, cache), loaded, as_of, found, profile, tables, cure_days)
+    report = evaluate(read_documents(paths, cache, on_file), loaded, as_of, found, profile, tables, cure_days)
     return apply_overrides(report, decisions, str(source)) if decisions is not None else report

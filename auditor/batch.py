@@ -15,8 +15,9 @@ import hashlib
 import html
 import io
 import os
+import queue
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Job:
     formats: list[str]
     cache_dir: str | None
     profile: str | None = None
+    events: object = None  # a queue (multiprocessing.Manager's) that hears of each file as it starts
 
 
 @dataclass
@@ -96,7 +98,9 @@ def run_job(job: Job) -> Row:
                 report = AuditReport.model_validate_json(saved.read_bytes())
         if report is None:
             cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
-            report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache)
+            on_file = (lambda path: job.events.put((job.submission, path))) if job.events is not None else None
+            report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache,
+                           on_file=on_file)
             # A report with unreadable files is not kept: the reason may be a tool installed tomorrow.
             if saved is not None and not any(d.error for d in report.documents):
                 _write_atomic(saved, report.model_dump_json().encode())
@@ -143,8 +147,13 @@ def _write_atomic(target: Path, data: bytes) -> None:
 def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_of: dt.date, *,
               workers: int | None = None, cache_dir: str | Path | None = None,
               formats: tuple[str, ...] = ("json", "html"), profile: str | None = None, executor: Executor | None = None,
-              on_done: Callable[[Row, int, int], None] | None = None) -> list[Row]:
-    """Audit every submission under `root` into `out_dir`; returns the portfolio rows (also written)."""
+              on_done: Callable[[Row, int, int], None] | None = None,
+              on_file: Callable[[str, str], None] | None = None) -> list[Row]:
+    """Audit every submission under `root` into `out_dir`; returns the portfolio rows (also written).
+
+    `on_done(row, done, total)` is called as each submission finishes; `on_file(submission, path)` as each file
+    starts to be read, in this process (only with the default local pool: a cluster's workers cannot reach it).
+    """
     root, out = Path(root), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -153,24 +162,45 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
     rows: list[Row] = []
-    try:
-        futures: dict[Future, Job] = {pool.submit(run_job, job): job for job in jobs}
-        for done, future in enumerate(as_completed(futures), start=1):
-            row = future.result()
-            rows.append(row)
-            if on_done:
-                on_done(row, done, len(jobs))
-    except KeyboardInterrupt:
-        # Stop cleanly: drop what has not started, keep every report already written, and say so.
-        pool.shutdown(wait=False, cancel_futures=True)
-        own = False
-        write_portfolio(out, rows, as_of, interrupted=True)
-        raise
-    finally:
-        if own:
-            pool.shutdown()
+    with contextlib.ExitStack() as stack:
+        events = None
+        if on_file is not None and own:
+            import multiprocessing
+
+            events = stack.enter_context(multiprocessing.Manager()).Queue()
+            for job in jobs:
+                job.events = events
+        try:
+            pending: set[Future] = {pool.submit(run_job, job) for job in jobs}
+            while pending:
+                # Short waits so that file events reach the display while submissions are still running.
+                finished, pending = wait(pending, timeout=0.1 if events is not None else None,
+                                         return_when=FIRST_COMPLETED)
+                _drain(events, on_file)
+                for future in finished:
+                    rows.append(future.result())
+                    if on_done:
+                        on_done(rows[-1], len(rows), len(jobs))
+        except KeyboardInterrupt:
+            # Stop cleanly: drop what has not started, keep every report already written, and say so.
+            pool.shutdown(wait=False, cancel_futures=True)
+            own = False
+            write_portfolio(out, rows, as_of, interrupted=True)
+            raise
+        finally:
+            if own:
+                pool.shutdown()
     write_portfolio(out, rows, as_of)
     return sorted(rows, key=lambda r: r.folder)
+
+
+def _drain(events, on_file) -> None:
+    while events is not None:
+        try:
+            submission, path = events.get_nowait()
+        except queue.Empty:
+            return
+        on_file(submission, path)
 
 
 def _csv(rows: list[Row]) -> str:

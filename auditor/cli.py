@@ -173,11 +173,28 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
     day = as_of.date() if as_of else dt.date.today()
     from auditor.batch import submissions
 
-    total = len(submissions(Path(root)))
-    progress = _progress(total)
+    found = submissions(Path(root))
+    from extractors import iter_input_files
+
+    total_files = sum(len(iter_input_files([str(folder)])) for folder, _ in found)
     try:
-        rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache, profile=profile,
-                         executor=executor, on_done=progress)
+        with click.progressbar(length=total_files, label=f"[0/{len(found)}] submissions", file=sys.stderr,
+                               show_pos=True, item_show_func=lambda item: item) as bar:
+            started: dict[str, int] = {}  # files begun per submission: each new one means the last is done
+
+            def on_file(submission: str, path: str) -> None:
+                if started.get(submission):
+                    bar.update(1)
+                started[submission] = started.get(submission, 0) + 1
+                bar.current_item = f"reading {submission[:30]}: {os.path.basename(path)[:40]}"
+                bar.render_progress()
+
+            def on_done(row, done: int, total: int) -> None:
+                bar.label = f"[{done}/{total}] submissions"
+                bar.update(row.files - max(started.pop(row.submission, 0) - 1, 0), f"done: {row.submission[:50]}")
+
+            rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache,
+                             profile=profile, executor=executor, on_done=on_done, on_file=on_file)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: the reports already written are kept; see portfolio.csv", err=True)
         sys.exit(130)
@@ -187,21 +204,6 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
     click.echo(f"{len(rows)} submission(s) audited into {output_dir} (portfolio.csv, portfolio.html)", err=True)
     if rows and len(failed) == len(rows):
         sys.exit(2)
-
-
-def _progress(total: int):
-    """A progress line on standard error: submissions and files done, and the last submission finished."""
-    state = {"files": 0}
-
-    def on_done(row, done: int, _total: int) -> None:
-        state["files"] += row.files
-        end = "\n" if done == total else ""
-        click.echo(f"\r[{done}/{total}] submissions, {state['files']} files; last: {row.submission[:50]:<50}",
-                   err=True, nl=False)
-        if end:
-            click.echo("", err=True)
-
-    return on_done
 
 
 @main.command(name="checklists", epilog=EXIT_CODES)

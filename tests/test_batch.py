@@ -94,3 +94,17 @@ def test_warm_rerun_reuses_reports_of_unchanged_submissions(root, tmp_path, monk
     assert [(r.met, r.not_met) for r in first] == [(r.met, r.not_met) for r in second]
     assert (tmp_path / "out2" / "Casco-Bay-Health-Plan.html").read_text() == \
         (tmp_path / "out1" / "Casco-Bay-Health-Plan.html").read_text()
+
+
+def test_progress_hears_of_each_file_from_the_worker_processes(root, tmp_path):
+    """The default pool is processes: file events cross back to this process as each file starts."""
+    heard: list[tuple[str, str]] = []
+    done: list[int] = []
+    rows = run_batch(root, tmp_path / "out", ["maine-ch109"], AS_OF, workers=2,
+                     on_file=lambda submission, path: heard.append((submission, path.split("/")[-1])),
+                     on_done=lambda row, n, total: done.append(n))
+    assert done == [1, 2, 3]
+    assert sorted(name for submission, name in heard if submission == "Casco Bay Health Plan") == sorted(
+        p.name for p in SAMPLE.iterdir() if p.suffix in (".pdf", ".docx"))
+    assert ("tiny", "qmp.md") in heard and ("broken", "plan.pdf") in heard
+    assert sum(r.files for r in rows) == len(heard)
