@@ -10,7 +10,9 @@ import itertools
 import re
 from collections.abc import Iterable
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -87,7 +89,10 @@ class Vocabulary:
         nlp = pipeline()
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.exact_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # "=word" phrases: the words themselves
-        self.matcher = Matcher(nlp.vocab)
+        # Token patterns, one Matcher per term, each run only on a doc that holds a word of every required
+        # token of one of its patterns: the Matcher tests its set predicates at every token, which made it the
+        # largest cost of a long document, while most sentences cannot match most terms at all.
+        self.token_matchers: list[tuple[Matcher, list[list[tuple[int, frozenset[int]]]]]] = []
         # One-word regexes ("re:^\\d{4}$") are tested on each token's text here: as Matcher predicates they
         # would be re-evaluated for every token and pattern, which dominated the cost of large documents.
         self.word_regexes: list[tuple[str, re.Pattern]] = []
@@ -114,7 +119,10 @@ class Vocabulary:
             if exact:
                 self.exact_matcher.add(name, [pipeline().make_doc(p) for p in dict.fromkeys(exact)])
             if patterned:
-                self.matcher.add(name, [self._token_pattern(p) for p in patterned])
+                patterns = [self._token_pattern(p) for p in patterned]
+                matcher = Matcher(nlp.vocab)
+                matcher.add(name, patterns)
+                self.token_matchers.append((matcher, [_anchors(p, nlp.vocab.strings) for p in patterns]))
         self._any_regex = self._in_text = None
         if self.word_regexes:
             try:
@@ -125,6 +133,21 @@ class Vocabulary:
                 self._in_text = re.compile("|".join(f"(?:{p})" for p in loose))
             except re.error:  # e.g. an inline flag that only works at a pattern's start: test them one by one
                 self._any_regex = re.compile("")
+
+    def _regex_candidates(self, doc: Doc) -> Iterable[int]:
+        """The tokens that may match a one-word regex: those where the unanchored patterns find something in the
+        text (far fewer than all tokens; visiting each token of a long document was a large share of its cost)."""
+        if self._in_text is None:
+            return range(len(doc))
+        starts = None
+        tokens: set[int] = set()
+        for hit in self._in_text.finditer(doc.text):
+            if starts is None:
+                starts = doc.to_array("IDX")
+            first = int(numpy.searchsorted(starts, hit.start(), side="right")) - 1
+            last = int(numpy.searchsorted(starts, max(hit.end() - 1, hit.start()), side="right")) - 1
+            tokens.update(range(max(first, 0), last + 1))
+        return sorted(tokens)
 
     @staticmethod
     def _token_pattern(phrase: str) -> list[dict]:
@@ -153,14 +176,29 @@ class Vocabulary:
         found = [(strings[m], s, e) for m, s, e in self.phrase_matcher(doc)]
         if len(self.exact_matcher):
             found += [(strings[m], s, e) for m, s, e in self.exact_matcher(doc)]
-        if self._any_regex is not None and (self._in_text is None or self._in_text.search(doc.text)):
-            for token in doc:
-                if self._any_regex.search(token.text):  # one test per token; the rare hits are resolved below
-                    found += [(name, token.i, token.i + 1) for name, regex in self.word_regexes
-                              if regex.search(token.text)]
-        if len(self.matcher):  # an empty Matcher warns on every call
-            found += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+        if self._any_regex is not None:
+            for i in self._regex_candidates(doc):
+                text = doc[i].text
+                if self._any_regex.search(text):  # one test per candidate; the rare hits are resolved below
+                    found += [(name, i, i + 1) for name, regex in self.word_regexes if regex.search(text)]
+        if self.token_matchers:
+            present = {LEMMA: set(doc.count_by(LEMMA)), LOWER: set(doc.count_by(LOWER))}
+            for matcher, anchors in self.token_matchers:
+                if any(all(not present[attr].isdisjoint(words) for attr, words in pattern) for pattern in anchors):
+                    found += [(strings[m], s, e) for m, s, e in matcher(doc)]
         return found
+
+
+def _anchors(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]]]:
+    """The required tokens of a pattern a doc must hold one word of each, as (attribute, word hashes)."""
+    anchors = []
+    for spec in pattern:
+        if spec.get("OP") == "?":
+            continue
+        for key, attr in (("LEMMA", LEMMA), ("LOWER", LOWER)):
+            if isinstance(spec.get(key), dict) and "IN" in spec[key]:
+                anchors.append((attr, frozenset(strings.add(w) for w in spec[key]["IN"])))
+    return anchors
 
 
 _MAX_EXPANSION = 64
