@@ -206,6 +206,44 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
         sys.exit(2)
 
 
+DIFF_EXIT_CODES = """\b
+Exit codes:
+  0  the reports were compared (and, with --fail-on-new-gaps, the new one has no new gap)
+  1  --fail-on-new-gaps was given and the new report has new gaps
+  2  usage error, or a file that is not a JSON report of a known schema version"""
+
+
+@main.command(epilog=DIFF_EXIT_CODES)
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the comparison here instead of standard output.")
+@click.option("--fail-on-new-gaps", is_flag=True, help="Exit 1 when a requirement is a gap now and was not before.")
+def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: bool) -> None:
+    """Compare two JSON reports (`audit --format json`) of one HMO, OLD then NEW: gaps resolved, new gaps, gaps
+    still open, other status changes, requirements added or removed, with citations."""
+    from auditor.diff import ReportLoadError, diff_reports, load_report, render_diff
+
+    try:
+        result = diff_reports(load_report(old), load_report(new))
+    except ReportLoadError as exc:
+        raise click.UsageError(str(exc)) from exc
+    text = render_diff(result, fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{len(result.resolved)} resolved, {len(result.new_gaps)} new gap(s), {len(result.still_open)} still "
+               f"open, {len(result.changed)} changed, {len(result.added)} added, {len(result.removed)} removed, "
+               f"{result.unchanged} unchanged" + (f"; written to {output}" if output else ""), err=True)
+    if fail_on_new_gaps and result.new_gaps:
+        sys.exit(1)
+
+
 @main.command(name="checklists", epilog=EXIT_CODES)
 @click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
               help="List every requirement id of this checklist with its citation and title.")
