@@ -84,19 +84,25 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
 
 @main.command(epilog=EXIT_CODES)
 @_submission_options
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "docx"]), default="md",
+              show_default=True, help="docx: the findings letter (needs --output); csv: one row per finding.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report here instead of standard output.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
 def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
-    from auditor.render import render
+    from auditor.render import BINARY_FORMATS, render
 
+    if fmt in BINARY_FORMATS and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     report = _run(**submission)
     text = render(report, fmt)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
+    if isinstance(text, bytes):
+        with open(output, "wb") as handle:
+            handle.write(text)
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as handle:
             handle.write(text)
     else:
         click.echo(text, nl=False)

@@ -1,4 +1,5 @@
-"""Reporters: every format renders the one AuditReport. JSON is the model's own dump."""
+"""Reporters: every format renders the one AuditReport. JSON is the model's own dump; md and html are templates;
+csv is one row per finding (auditor/render_csv.py); docx is the findings letter (auditor/render_docx.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from importlib import resources
 
 from auditor.models import AuditReport
 
-FORMATS = ("json", "md", "html")
+FORMATS = ("json", "md", "html", "csv", "docx")
+BINARY_FORMATS = ("docx",)  # render() returns bytes for these, text for the rest
 
 
 @functools.cache
@@ -24,9 +26,17 @@ def _environment():
     return env
 
 
-def render(report: AuditReport, fmt: str) -> str:
+def render(report: AuditReport, fmt: str) -> str | bytes:
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
+    if fmt == "csv":
+        from auditor.render_csv import render_csv
+
+        return render_csv(report)
+    if fmt == "docx":
+        from auditor.render_docx import render_docx
+
+        return render_docx(report)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     template = _environment().get_template(f"report.{fmt}.j2")
