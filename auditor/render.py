@@ -44,4 +44,15 @@ def render(report: AuditReport, fmt: str) -> str | bytes:
     for finding in report.findings:
         findings_by_section.setdefault((finding.checklist, finding.section), []).append(finding)
     return template.render(report=report, sections=report.summary.sections, by_section=findings_by_section,
-                           css=resources.files("report_templates").joinpath("report.css").read_text("utf-8"))
+                           css=_asset("report.css"), js=_asset("report.js"))
+
+
+@functools.cache
+def _asset(name: str):
+    """A stylesheet or script of our own, inlined as it is: Markup, so autoescaping leaves its `>` and `&&` be."""
+    from markupsafe import Markup
+
+    text = resources.files("report_templates").joinpath(name).read_text("utf-8")
+    if "</" in text:  # would end the <style> or <script> element early
+        raise ValueError(f"{name} must not contain '</'")
+    return Markup(text.strip())

@@ -35,7 +35,11 @@ def test_audit_html_to_file(tmp_path):
     assert result.exit_code == 0, result.output
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and "Casco Bay Health Plan" in html
-    assert "<script" not in html and "http" not in html.split("<body>")[1]  # self-contained, no network
+    # Self-contained: the stylesheet and script are inline, and nothing is fetched from the network.
+    assert "<script>" in html and "<style>" in html
+    for external in ('src="http', "src='http", 'href="http', "href='http", "@import", "url(http", "url('http",
+                     'url("http', 'src="//', 'href="//'):
+        assert external not in html, external
 
 
 def test_fail_on_levels():

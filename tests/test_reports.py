@@ -87,7 +87,19 @@ def test_html_is_printable_and_complete(sample_report):
     html = render(sample_report, "html")
     assert "@media print" in html
     for finding in sample_report.findings:
-        assert f'id="r-{finding.checklist}-{finding.requirement_id}"' in html
+        assert (f'<tr class="finding" id="r-{finding.checklist}-{finding.requirement_id}" '
+                f'data-status="{finding.status}" data-section="{finding.section}" '
+                f'data-checklist="{finding.checklist}">') in html
+
+
+def test_html_inlines_its_stylesheet_and_script_unescaped(sample_report):
+    html = render(sample_report, "html")
+    assert html == render(sample_report, "html")  # deterministic
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    assert "details.evidence > summary" in style and "&gt;" not in style
+    assert "&&" in script and "&amp;" not in script
+    assert html.count("<script") == 1 and 'id="toolbar" class="toolbar" hidden' in html  # shown by the script
 
 
 def test_gaps_show_nearest_passages_and_what_they_lack(sample_report):
