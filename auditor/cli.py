@@ -250,6 +250,45 @@ def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: boo
         sys.exit(1)
 
 
+@main.command(epilog=EXIT_CODES)
+@click.argument("report_path", metavar="REPORT.json", type=click.Path(exists=True, dir_okay=False))
+@click.option("--overrides", "-o", "overrides_path", type=click.Path(dir_okay=False), default="overrides.yaml",
+              show_default=True, help="The overrides file to write; decisions already in it are kept and updated.")
+@click.option("--reviewer", default=None, help="Your name, recorded with each decision. Asked if not given.")
+@click.option("--status", "statuses", multiple=True, default=["partial", "not_met", "needs_review"],
+              type=click.Choice(["met", "partial", "not_met", "needs_review", "not_applicable"]), show_default=True,
+              help="Which of the tool's statuses to walk; repeatable.")
+@click.option("--date", "decided", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date recorded with the decisions (YYYY-MM-DD). Default: today.")
+@click.option("--sign-off", "sign_off", is_flag=True, help="Sign off the findings letter at the end (asks your title).")
+def review(report_path: str, overrides_path: str, reviewer: str | None, statuses: tuple[str, ...],
+           decided: dt.datetime | None, sign_off: bool) -> None:
+    """Walk the open findings of REPORT.json (from `audit --format json`) in the terminal, show the evidence, and
+    record your decisions in an overrides file; then apply it with `audit --overrides FILE`."""
+    import os
+
+    from auditor.overrides import OverridesError, OverridesFile, load_overrides, save_overrides
+    from auditor.report_file import ReportLoadError, load_report
+    from auditor.review import run_review, sign
+
+    try:
+        report = load_report(report_path)
+        overrides = load_overrides(overrides_path) if os.path.exists(overrides_path) else OverridesFile()
+    except (ReportLoadError, OverridesError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    today = decided.date() if decided else dt.date.today()
+    reviewer = reviewer or click.prompt("Reviewer's name")
+    overrides = run_review(report, overrides, reviewer, today, ask=lambda q, d: click.prompt(q, default=d,
+                           show_default=bool(d)), say=click.echo, save=lambda o: save_overrides(o, overrides_path),
+                           statuses=tuple(statuses))
+    if sign_off or click.confirm("Sign off the findings letter now?", default=False):
+        overrides = sign(overrides, reviewer, click.prompt("Your title", default="", show_default=False), today)
+        save_overrides(overrides, overrides_path)
+    click.echo(f"{len(overrides.overrides)} decision(s) in {overrides_path}"
+               + (f", signed off by {overrides.sign_off.reviewer}" if overrides.sign_off else "")
+               + f". Apply them: hmo-audit audit PATHS --overrides {overrides_path} --format docx -o letter.docx")
+
+
 @main.command(name="checklists", epilog=EXIT_CODES)
 @click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
               help="List every requirement id of this checklist with its citation and title.")

@@ -13,21 +13,15 @@ flagged `new_requirement`), or unchanged (same status, not a gap: only counted).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from auditor.models import STATUSES, AuditReport, ChecklistRef, Finding, Review, Status
+from auditor.report_file import ReportLoadError, load_report  # noqa: F401 - part of this module's API
 
 GAPS: tuple[Status, ...] = ("not_met", "partial")
-SCHEMA_VERSIONS = ("1",)  # report schema versions this module reads
 FORMATS = ("json", "md")
-
-
-class ReportLoadError(Exception):
-    """A file that is not a JSON audit report of a known schema version."""
 
 
 class ReportSide(BaseModel):
@@ -71,30 +65,6 @@ class ReportDiff(BaseModel):
     added: list[DiffEntry] = Field(default_factory=list)
     removed: list[DiffEntry] = Field(default_factory=list)
     unchanged: int = 0  # in both reports with the same status, not a gap
-
-
-def load_report(path: str | Path) -> AuditReport:
-    """An AuditReport from a JSON file; ReportLoadError, naming the file, when it is not one."""
-    try:
-        data = json.loads(Path(path).read_bytes())
-    except OSError as exc:
-        raise ReportLoadError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportLoadError(f"{path}: not JSON ({exc}); expected a report from `hmo-audit audit --format json`") \
-            from exc
-    if not isinstance(data, dict) or "findings" not in data or "schema_version" not in data:
-        raise ReportLoadError(f"{path}: not an hmo-audit report (no schema_version and findings); "
-                              f"expected a report from `hmo-audit audit --format json`")
-    version = data["schema_version"]
-    if version not in SCHEMA_VERSIONS:
-        raise ReportLoadError(f"{path}: unknown report schema_version {version!r}; this hmo-audit reads "
-                              f"{', '.join(SCHEMA_VERSIONS)}")
-    try:
-        return AuditReport.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:3])
-        more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
-        raise ReportLoadError(f"{path}: not a valid schema_version {version} report: {problems}{more}") from exc
 
 
 def _side(report: AuditReport) -> ReportSide:

@@ -118,7 +118,7 @@ def find_overrides(paths: list[str]) -> Path | None:
 
 def save_overrides(overrides: OverridesFile, path: str | Path) -> None:
     """Write the file atomically, dates as YYYY-MM-DD, empty fields left out, in the report's order."""
-    data = overrides.model_dump(mode="json", exclude_none=True)
+    data = overrides.model_dump(exclude_none=True)  # dates stay dates: YAML writes them unquoted
     if not data.get("overrides"):
         data.pop("overrides", None)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
