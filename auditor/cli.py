@@ -15,7 +15,7 @@ EXIT_CODES = """\b
 Exit codes:
   0  the audit ran (and no finding reached --fail-on)
   1  a finding at or above the --fail-on level exists
-  2  usage error, invalid checklist or submission.yaml, or no document could be read"""
+  2  usage error, invalid checklist, submission.yaml or overrides file, or no document could be read"""
 
 # --fail-on levels: needs_review counts with partial, as an open question is not yet a pass.
 SEVERITY = {"met": 0, "not_applicable": 0, "partial": 1, "needs_review": 1, "not_met": 2}
