@@ -119,3 +119,15 @@ def test_review_of_a_file_that_is_not_a_report_exits_2(tmp_path):
     bad.write_text("[1, 2]")
     result = CliRunner().invoke(main, ["review", str(bad), "--reviewer", "J"], input="q\n")
     assert result.exit_code == 2 and "not an hmo-audit report" in result.output
+
+
+def test_review_does_not_import_spacy_or_pdf_libraries(report_json, tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from auditor.cli import main; "
+            f"r = CliRunner().invoke(main, ['review', {str(report_json)!r}, '-o', {str(tmp_path / 'o.yaml')!r}, "
+            "'--reviewer', 'J'], input='q\\nn\\n'); "
+            "print(r.exit_code, 'spacy' in sys.modules, 'pdfplumber' in sys.modules, 'pypdfium2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "False", "False", "False"]
