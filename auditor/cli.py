@@ -114,6 +114,10 @@ def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
     click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
                f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
                f"{s.not_applicable} not applicable" + (f"; report written to {output}" if output else ""), err=True)
+    for f in report.findings:
+        if f.review and f.review.expired:
+            click.echo(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
+                       f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)", err=True)
     for entry in report.inputs:
         if entry.error:
             click.echo(f"warning: {entry.checklist} input {entry.name}: {entry.error}", err=True)

@@ -150,3 +150,12 @@ def test_submission_folder_overrides_are_found_and_can_be_turned_off(tmp_path):
     assert by_id(audit([str(folder)], ["maine-ch109"], dt.date(2025, 3, 1)))["1.03-1.C"].status == "met"
     plain = audit([str(folder)], ["maine-ch109"], dt.date(2025, 3, 1), overrides=False)
     assert by_id(plain)["1.03-1.C"].status == "partial" and plain.overrides is None
+
+
+def test_cli_warns_of_an_expired_override(tmp_path):
+    path = _overrides_file(tmp_path, {**DECISION, "date": "2024-01-05", "expires": "2025-02-28"})
+    result = CliRunner().invoke(main, ["audit", str(SAMPLE), "--as-of", "2025-03-01", "--overrides", path])
+    assert result.exit_code == 0
+    assert "warning: the override of 1.03-1.C by J. Examiner expired 2025-02-28; ignored (the tool's partial" \
+        in result.stderr
+    assert "reviewer's met expired 2025-02-28, ignored" in result.stdout
