@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from auditor.models import (
+    AbsentCheck,
     AllOfCheck,
     AnyOfCheck,
     Check,
@@ -74,6 +75,8 @@ def _refs(check: Check) -> list[TermRef]:
         return list(check.title)
     if isinstance(check, EachCheck):
         return [*check.where, *_refs(check.check)]
+    if isinstance(check, AbsentCheck):
+        return [*_refs(check.check), *(_refs(check.unless) if check.unless else [])]
     if isinstance(check, RowsCheck):
         return list(check.addressed_in.near) if check.addressed_in else []
     if isinstance(check, WordLimitCheck):

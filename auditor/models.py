@@ -231,6 +231,20 @@ class EachCheck(_Strict):
     min: int = Field(default=1, ge=1)  # units needed
 
 
+class AbsentCheck(_Strict):
+    """A red flag that must not be there: met when `check` finds nothing. Where it finds something (a study's
+    "Benchmark: TBD", an intervention timed "Ongoing"), the finding is `status` and the passages found are shown
+    for review. Used beside the positive evidence in an `all_of`: stating a benchmark somewhere does not cover
+    the study whose benchmark is "to be determined"."""
+
+    type: Literal["absent"]
+    check: Check
+    # A flag is cleared when the section it is in also meets this check ("Benchmark: n/a" beside "Goal: 72%").
+    unless: Check | None = None
+    status: Literal["not_met", "partial", "needs_review"] = "not_met"
+    flag: str = "a red flag"  # what the passages found are, for the rationale ("benchmark left undetermined")
+
+
 class AllOfCheck(_Strict):
     """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
 
@@ -248,10 +262,11 @@ class AnyOfCheck(_Strict):
 
 Check = Annotated[
     PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | RowsCheck | MetricCheck
-    | WordLimitCheck | EachCheck | AllOfCheck | AnyOfCheck,
+    | WordLimitCheck | EachCheck | AbsentCheck | AllOfCheck | AnyOfCheck,
     Field(discriminator="type"),
 ]
 EachCheck.model_rebuild()
+AbsentCheck.model_rebuild()
 AllOfCheck.model_rebuild()
 AnyOfCheck.model_rebuild()
 

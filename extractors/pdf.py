@@ -163,8 +163,9 @@ def _starts_new_group(prev: Line, line: Line, group: _Group, stats: _Stats) -> b
         return True
     gap = line.top - prev.bottom
     if _styled(line, stats):
-        # Heading lines join only when set solid: two headings in a row stay two headings.
-        if gap > 0.4 * line.size:
+        # Heading lines join only when set solid: two headings in a row stay two headings. A heading line that
+        # runs to the column's right edge wrapped, and the next line at normal leading goes on with it.
+        if gap > (0.4 if _short(prev, 0.15) else 0.7) * line.size:
             return True
     elif gap > line.size * (stats.gap_ratio + 0.3) + 1.0:
         return True

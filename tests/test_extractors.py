@@ -838,3 +838,26 @@ def test_damaged_docx_is_an_error(tmp_path: Path, qmp_docx: Path) -> None:
     doc = read_document(broken)
     assert doc.error is not None and doc.error.startswith("damaged .docx")
     assert doc.format == "docx"
+
+
+def test_pdf_heading_that_wraps_is_one_heading(tmp_path: Path) -> None:
+    # A long title set in a heading font wraps at the right margin, its second line at normal leading: one
+    # heading, so what it names ("Clinical Practice Guidelines") is the context of everything under it.
+    path = tmp_path / "wrapped.pdf"
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_margins(54, 54, 54)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(0, 22, "Northwoods Health Plan, Inc. - Standard Operating Procedure: Clinical Practice Guidelines",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(0, 18, "Background", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    body = "The plan adopts national guidelines for chronic and preventive care. " * 3
+    pdf.multi_cell(0, 13, body, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    doc = _read_pdf(path, "auto")
+    assert [b.text for b in _by_kind(doc, "heading")] == [
+        "Northwoods Health Plan, Inc. - Standard Operating Procedure: Clinical Practice Guidelines",
+        "Background",
+    ]

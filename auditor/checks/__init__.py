@@ -7,6 +7,7 @@ registered below. Checks that contain other checks get `run` (and `describe`) pa
 from __future__ import annotations
 
 from auditor.checks import (
+    absent,
     composite,
     count,
     document,
@@ -21,6 +22,7 @@ from auditor.checks import (
 )
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import (
+    AbsentCheck,
     AllOfCheck,
     AnyOfCheck,
     Check,
@@ -50,6 +52,8 @@ def run(check: Check, ctx: EvalContext) -> CheckResult:
         return module.evaluate(check, ctx)
     if isinstance(check, EachCheck):
         return each.evaluate(check, ctx, run)
+    if isinstance(check, AbsentCheck):
+        return absent.evaluate(check, ctx, run)
     if isinstance(check, AllOfCheck):
         return composite.evaluate_all_of(check, ctx, run)
     if isinstance(check, AnyOfCheck):
@@ -62,6 +66,8 @@ def describe(check: Check, show, indent: str = "") -> str:
     module = _LEAVES.get(type(check))
     if module is not None:
         return indent + module.describe(check, show)
+    if isinstance(check, AbsentCheck):
+        return indent + absent.describe(check, lambda inner: describe(inner, show, indent + "  ").lstrip())
     if isinstance(check, EachCheck):
         return indent + each.describe(check, show, lambda inner: describe(inner, show, indent + "  ").lstrip())
     word = "all" if isinstance(check, AllOfCheck) else "any"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.checks.base import CheckResult, EvalContext
-from auditor.models import AllOfCheck, AnyOfCheck
+from auditor.models import AbsentCheck, AllOfCheck, AnyOfCheck
 
 
 def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
@@ -29,7 +29,10 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
 
 def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
     results = {name: run(element, ctx) for name, element in check.elements.items()}
-    statuses = {r.status for r in results.values()}
+    # A red flag not raised (`absent`) is no evidence of anything: it cannot turn a gap into a partial finding.
+    weighed = [r for name, r in results.items()
+               if not (isinstance(check.elements[name], AbsentCheck) and r.status == "met")]
+    statuses = {r.status for r in weighed} or {"met"}
     if statuses == {"met"}:
         status = "met"
     elif statuses <= {"not_met"}:
