@@ -69,7 +69,9 @@ def _refs(check: Check) -> list[TermRef]:
         return [*check.all, *check.any, *check.context, *check.exclude]
     if isinstance(check, SectionCheck):
         return list(check.heading)
-    if isinstance(check, CountCheck | RecencyCheck):
+    if isinstance(check, CountCheck):
+        return [*check.within, *check.of, *check.fields, *check.names, *check.exclude, *check.shows]
+    if isinstance(check, RecencyCheck):
         return [*check.within, *check.of]
     if isinstance(check, DocumentCheck):
         return list(check.title)

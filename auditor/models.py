@@ -106,6 +106,16 @@ class CountCheck(_Strict):
     documents: list[DocumentKind] = Field(default_factory=list)
     # Only items dated within this age before the audit date count ("three studies over three years").
     max_age: Age | None = None
+    # Labels of the fields of one record ("Measure: ...", "Population | ..."): such items are parts of one item.
+    fields: list[TermRef] = Field(default_factory=list)
+    # Topic names: a row whose first cell (an item whose label) names one is classified by that name alone.
+    names: list[TermRef] = Field(default_factory=list)
+    # An item that says one of these does not count ("Open - baseline only", "Planned").
+    exclude: list[TermRef] = Field(default_factory=list)
+    # An item written up under a heading of its own name counts only if that write-up says one of these.
+    shows: list[TermRef] = Field(default_factory=list)
+    # An item whose own name (first cell, label) says `within` counts even in a list not headed so.
+    self_named: bool = False
 
 
 class RecencyCheck(_Strict):
@@ -229,6 +239,8 @@ class EachCheck(_Strict):
     where: list[TermRef]
     check: Check
     min: int = Field(default=1, ge=1)  # units needed
+    # When no unit is found: a requirement about "each study" is not failed by a plan that names none this way.
+    when_none: Literal["met", "not_met", "needs_review"] = "not_met"
 
 
 class AbsentCheck(_Strict):

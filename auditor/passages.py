@@ -34,6 +34,8 @@ class Passage:
     context: str = ""  # heading path and table header, for display
     block_kind: str = "paragraph"  # the kind of block it came from: heading, paragraph, list_item, table_cell
     row: int | None = None  # for a table row: its index (0 is the header row)
+    # Terms of its lead: a table row's first cell, or the label of a "Label: value" sentence ("Measure: ...").
+    lead_terms: set[str] = field(default_factory=set)
 
     @property
     def section_key(self) -> tuple[int, tuple[str, ...]]:
@@ -95,10 +97,13 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
             if not text or _TOC_LINE.search(text):
                 continue  # a table of contents names topics; it says nothing about them
             terms = {name for name, s, _e in matches if start <= s < end}
+            lead = _lead_end(sdoc, start, end, kind == "row")
+            lead_terms = {name for name, s, _e in matches if start <= s < lead} if lead else set()
             passages.append(Passage(doc=d, block=b, text=text, page=block.page, section=tuple(block.section),
                                     kind="sentence" if kind == "text" else kind, terms=terms,
                                     context=" > ".join([*block.section, header] if header else block.section),
-                                    block_kind=block.kind, row=block.row))
+                                    block_kind=block.kind, row=block.row,
+                                    lead_terms=lead_terms))
             if header:
                 if header not in header_terms:
                     header_terms[header] = _terms_of(header, vocabulary)
@@ -115,6 +120,17 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
         by_block[(passage.doc, passage.block)].append(i)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms)
+
+
+_MAX_LABEL_TOKENS = 6
+
+
+def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:
+    """Where a passage's lead ends: a row's first " | ", or the colon of a short label opening a sentence."""
+    for i in range(start, end if row else min(end, start + _MAX_LABEL_TOKENS + 1)):
+        if sdoc[i].text == ("|" if row else ":"):
+            return i if i > start else None
+    return None
 
 
 def _sentences(sdoc) -> list[tuple[int, int]]:

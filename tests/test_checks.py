@@ -375,3 +375,76 @@ def test_count_window_takes_the_year_of_the_heading_for_undated_rows():
                  as_of=as_of).status == "met"
     assert judge([markdown_document(text.format(years="2018-2020"))], checklist(STUDIES), "R",
                  as_of=as_of).status == "not_met"
+
+
+GUIDE_NAMES = {"type": "count", "within": [["guideline"]], "of": [["screening", "preventive"]], "min": 2,
+               "names": [["asthma", "diabetes", "screening", "preventive"]]}
+
+
+def test_count_classifies_a_row_by_its_name_cell_when_that_names_a_topic():
+    table = ("# Guidelines\n| Guideline | Key points |\n| --- | --- |\n"
+             "| Diabetes | annual eye screening |\n| Cancer screening | every 2 years |\n"
+             "| CPG-7 | preventive visits |\n")
+    finding = run(GUIDE_NAMES, (table, "other"))
+    # "Diabetes" is not a screening guideline for its recommendations; "CPG-7" names no topic, so its row counts
+    assert finding.status == "met"
+    assert [e.quote.split(" | ")[0] for e in finding.evidence] == ["Cancer screening", "CPG-7"]
+    assert run({**GUIDE_NAMES, "names": []}, (table, "other")).status == "met"
+    assert run({**GUIDE_NAMES, "min": 3}, (table, "other")).status == "partial"
+
+
+def test_count_skips_a_bullet_that_is_a_whole_sentence():
+    doc = ("# Guidelines\n- Cancer screening\n"
+           "- Screening topics were picked with the help of the two pediatricians on the committee.\n")
+    assert run(GUIDE_NAMES, (doc, "other")).status == "partial"
+    # a list of goals is written in sentences: without topic names, every bullet is an item
+    assert run({**GUIDE_NAMES, "names": []}, (doc, "other")).status == "met"
+
+
+FIELDS = {"type": "count", "within": [["study"]], "of": [["asthma"]], "min": 2,
+          "fields": [["measure", "goal", "topic"]]}
+
+
+def test_count_takes_labelled_fields_as_one_record():
+    bullets = ("# Studies\n## Asthma controller use\n- Topic: asthma\n- Measure: asthma controller ratio\n"
+               "- Goal: asthma ratio 0.7\n")
+    assert run(FIELDS, (bullets, "other")).status == "partial"
+    assert run({**FIELDS, "fields": []}, (bullets, "other")).status == "met"
+    form = ("# Studies\n## Asthma study\n| Element | Detail |\n| --- | --- |\n| Topic | asthma |\n"
+            "| Measure | asthma medication ratio |\n")
+    assert run(FIELDS, (form, "other")).status == "partial"
+    # a repeated label starts the next record
+    repeated = "# Studies\n- Topic: asthma in children\n- Topic: asthma in adults\n"
+    assert run(FIELDS, (repeated, "other")).status == "met"
+
+
+def test_count_item_named_by_its_own_label_and_excluded_by_status():
+    table = ("# Activities of the year\n| Activity | Status |\n| --- | --- |\n| Study: asthma in children | done |\n"
+             "| Study: asthma in adults | open |\n| Asthma outreach | done |\n")
+    assert run(FIELDS, (table, "other")).status == "not_met"  # the list is not headed as studies
+    named = {**FIELDS, "self_named": True}
+    assert run(named, (table, "other")).status == "met"
+    assert run({**named, "exclude": [["=open"]]}, (table, "other")).status == "partial"
+
+
+def test_count_item_with_its_own_section_must_show_what_is_asked():
+    doc = ("# Evaluation\n| Activity | Status |\n| --- | --- |\n| Asthma study one | done |\n"
+           "| Asthma study two | done |\n## Asthma study two\nCalls were counted in the year.\n")
+    shows = {**FIELDS, "shows": [["goal"]], "self_named": True}
+    assert run(shows, (doc, "other")).status == "partial"
+    assert run(shows, (doc.replace("counted in the year", "counted; the goal is 90%"), "other")).status == "met"
+    # an inventory row and the record written up under the same name are one study, and its status applies
+    forms = ("# Studies\n| Study | Status |\n| --- | --- |\n| S-1 | done |\n| S-2 | open |\n"
+             "## S-1: Asthma in children\n- Topic: asthma\n- Goal: 70%\n## S-2: Asthma in adults\n- Topic: asthma\n"
+             "- Goal: 60%\n")
+    found = run({**FIELDS, "exclude": [["=open"]], "min": 1}, (forms, "other"))
+    assert found.status == "met" and [e.quote for e in found.evidence] == ["S-1 | done"]
+    assert run({**FIELDS, "exclude": [["=open"]]}, (forms, "other")).status == "partial"
+
+
+def test_each_with_when_none_met_passes_when_no_unit_is_found():
+    each = {"type": "each", "where": [["study"]], "when_none": "met",
+            "check": {"type": "phrase", "all": ["approve"]}}
+    assert run(each, ("# Program\nThe board meets.\n", "other")).status == "met"
+    assert run(each, ("# Program\n## Study A\nNo sign-off step here.\n## Study B\nThe QIC approves it.\n",
+                      "other")).status == "partial"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.checks.base import CheckResult, EvalContext
-from auditor.models import AbsentCheck, AllOfCheck, AnyOfCheck
+from auditor.models import AbsentCheck, AllOfCheck, AnyOfCheck, EachCheck
 
 
 def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
@@ -29,9 +29,11 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
 
 def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
     results = {name: run(element, ctx) for name, element in check.elements.items()}
-    # A red flag not raised (`absent`) is no evidence of anything: it cannot turn a gap into a partial finding.
+    # A red flag not raised (`absent`), or an `each` with no unit to judge, is no evidence of anything: it cannot
+    # turn a gap into a partial finding.
     weighed = [r for name, r in results.items()
-               if not (isinstance(check.elements[name], AbsentCheck) and r.status == "met")]
+               if not (isinstance(check.elements[name], AbsentCheck) and r.status == "met")
+               and not (isinstance(check.elements[name], EachCheck) and r.status == "met" and not r.found)]
     statuses = {r.status for r in weighed} or {"met"}
     if statuses == {"met"}:
         status = "met"

@@ -13,7 +13,9 @@ from auditor.models import CountCheck
 
 
 def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
-    found = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents)
+    found = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents, fields=ctx.keys(check.fields),
+                  names=ctx.keys(check.names), exclude=ctx.keys(check.exclude),
+                  shows=ctx.keys(check.shows), self_named=check.self_named)
     outside: list[str] = []
     if check.max_age:
         since = oldest_allowed(ctx.as_of, check.max_age)
@@ -60,6 +62,16 @@ def _item_dates(ctx: EvalContext, item) -> list[dt.date]:
 def describe(check: CountCheck, show) -> str:
     what = f" that say {' or '.join(map(show, check.of))}" if check.of else ""
     text = f"at least {check.min} list items or table rows under {' or '.join(map(show, check.within))}{what}"
+    if check.names:
+        text += f" (a row by its first cell when that names {' or '.join(map(show, check.names))})"
+    if check.fields:
+        text += f"; items labelled {' or '.join(map(show, check.fields))} are fields of one record"
+    if check.self_named:
+        text += " (or whose own name says so)"
+    if check.shows:
+        text += f"; an item with a section of its own counts if that says {' or '.join(map(show, check.shows))}"
+    if check.exclude:
+        text += f"; not those that say {' or '.join(map(show, check.exclude))}"
     if check.max_age:
         text += f", dated within {check.max_age.describe()} before the audit date"
     return text

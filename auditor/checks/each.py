@@ -39,6 +39,8 @@ def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
 def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
     results = [(name, run(check.check, ctx.restricted(members))) for name, members in units(ctx, check)]
     if not results:
+        if check.when_none != "not_met":
+            return CheckResult(status=check.when_none, notes=["no unit found to check"])
         return CheckResult(status="not_met", notes=["no unit found to check"], missing=["no item found"])
     merged = CheckResult(status="met")
     for name, result in results:

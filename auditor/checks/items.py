@@ -1,15 +1,23 @@
 """Items of lists and tables: what the `count` and `recency` checks look at.
 
-An item is one list item (its sentences together) or one table row other than the header row.
+An item is one list item (its sentences together) or one table row other than the header row. With `fields`,
+list items and two-column rows labelled by a field of a record ("Measure: ...", "Population | ...") are parts of
+one item: consecutive fields under one heading make one record, and a repeated label starts the next.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from auditor.checks.base import EvalContext
 
 MAX_ITEM_WORDS = 20
+# In a list of named topics (`names`), a bullet that is a whole sentence ("Preventive topics are chosen for our
+# young families.") is prose about the list, not an item of it: it ends with a full stop and runs this long.
+SENTENCE_ITEM_WORDS = 8
+MAX_LABEL_WORDS = 4
+_LABEL = re.compile(r"^\s*([^:|]{1,60}?)\s*(:|\|)")
 
 
 @dataclass
@@ -18,11 +26,21 @@ class Item:
     text: str
     terms: set[str]
     context_terms: set[str]
+    lead_terms: set[str] = field(default_factory=set)
+    record: bool = False  # fields of one record, merged
 
 
-def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str]) -> list[Item]:
-    """The items whose context names every `within` term and whose text says one of `of` (if any), in order.
+def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str], *,
+          fields: list[str] = (), names: list[str] = (), exclude: list[str] = (),
+          shows: list[str] = (), self_named: bool = False) -> list[Item]:
+    """The items whose context (or own label) names every `within` term and whose text says one of `of` (if any),
+    in order.
 
+    `names`: when a row's first cell (or an item's label) names one of these, the item is classified by that
+    name alone, not by what its other cells say ("Diabetes | ... annual kidney screening" is not a screening
+    guideline). `exclude`: an item saying one of these does not count ("Open - baseline only"). `shows`: an item
+    written up under a heading of its own name counts only if that write-up says one of these (a "study" whose
+    own section shows no goal or benchmark is not one).
     The same item written twice (a guideline listed in two documents) counts once, by its text.
     """
     corpus = ctx.corpus
@@ -32,16 +50,121 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
             continue
         if passage.block_kind == "list_item" or (passage.kind == "row" and passage.row not in (0, None)):
             grouped.setdefault((passage.doc, passage.block), []).append(i)
-    found: dict[str, Item] = {}
+    units: list[Item] = []
     for members in grouped.values():
-        if corpus.passages[members[0]].block_kind == "list_item" and \
-                sum(len(corpus.passages[i].text.split()) for i in members) > MAX_ITEM_WORDS:
-            continue  # a sentence-long bullet is prose about the subject, not an item of the list
-        terms = set().union(*(corpus.passages[i].terms for i in members))
-        # The list itself must be about the subject: its title, headings or table header say so.
-        context = set().union(*(corpus.passages[i].context_terms for i in members))
-        if not set(within) <= context or (of and not set(of) & terms):
-            continue
+        first = corpus.passages[members[0]]
         text = " ".join(corpus.passages[i].text for i in members)
-        found.setdefault(" ".join(text.lower().split()), Item(members, text, terms, context))
+        if first.block_kind == "list_item":
+            words = len(text.split())
+            if words > MAX_ITEM_WORDS:
+                continue  # a sentence-long bullet is prose about the subject, not an item of the list
+            if names and words >= SENTENCE_ITEM_WORDS and text.rstrip().endswith(".") and not first.lead_terms:
+                continue  # in a list of named topics, a whole sentence is prose about the list
+        units.append(Item(members, text, set().union(*(corpus.passages[i].terms for i in members)),
+                          set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
+    if fields:
+        units = _records(ctx, units, set(fields), set(within))
+        units = _same_study(ctx, units)
+    found: dict[str, Item] = {}
+    wanted = set(within)
+    for item in units:
+        # The list itself must be about the subject: its title, headings or table header say so, or (with
+        # `self_named`) the item's own name does ("QIA: Asthma medication ratio" in a table of the year's activities).
+        if not wanted <= item.context_terms | (item.lead_terms if self_named else set()):
+            continue
+        said = item.lead_terms if names and item.lead_terms & set(names) else item.terms
+        if (of and not set(of) & said) or set(exclude) & item.terms:
+            continue
+        if shows and not _shows(ctx, item, set(shows)):
+            continue
+        found.setdefault(" ".join(item.text.lower().split()), item)
     return sorted(found.values(), key=lambda item: ctx.order_key(item.passages[0]))
+
+
+def _label(text: str) -> str:
+    match = _LABEL.match(text)
+    return match.group(1).lower() if match else ""
+
+
+def _is_field(ctx: EvalContext, item: Item, fields: set[str], within: set[str]) -> bool:
+    """A "Label: value" item or a two-column "label | value" row whose label names a field, not an item
+    ("Measure: ..." is a field; "Diabetes study: baseline done" names a study)."""
+    first = ctx.corpus.passages[item.passages[0]]
+    if first.kind == "row" and first.text.count(" | ") != 1:
+        return False
+    if len(_label(item.text).split()) > MAX_LABEL_WORDS:
+        return False
+    return bool(item.lead_terms & fields) and not item.lead_terms & within
+
+
+def _records(ctx: EvalContext, units: list[Item], fields: set[str], within: set[str]) -> list[Item]:
+    """Merge runs of field items under one heading into one record each."""
+    out: list[Item] = []
+    record: Item | None = None
+    key = None
+    labels: set[str] = set()
+    for item in sorted(units, key=lambda u: u.passages[0]):
+        if not _is_field(ctx, item, fields, within):
+            out.append(item)
+            record = None
+            continue
+        first = ctx.corpus.passages[item.passages[0]]
+        here = (first.doc, first.section, first.kind)
+        label = _label(item.text)
+        if record is not None and here == key and label not in labels:
+            record.passages += item.passages
+            record.text += " ; " + item.text
+            record.terms |= item.terms
+            record.context_terms |= item.context_terms
+            labels.add(label)
+            continue
+        record = Item(list(item.passages), item.text, set(item.terms), set(item.context_terms), set(), record=True)
+        key, labels = here, {label}
+        out.append(record)
+    return out
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _same_study(ctx: EvalContext, units: list[Item]) -> list[Item]:
+    """A record described under its own heading ("QIA-6: PCP Appointment Availability") and a row of an
+    inventory naming it ("QIA-6 | PCP appointment availability | Open") are one item: the record joins the
+    row, so it counts once and what the row says of its status applies."""
+    rows = [u for u in units if not u.record and ctx.corpus.passages[u.passages[0]].kind == "row"]
+    out = []
+    for unit in units:
+        first = ctx.corpus.passages[unit.passages[0]]
+        heading = _words(first.section[-1]) if unit.record and first.section else ""
+        same = None
+        if heading:
+            for row in rows:
+                cells = [_words(c) for c in row.text.split(" | ")]
+                if any(len(c) >= 3 and (c.count(" ") >= 1 or any(ch.isdigit() for ch in c))
+                       and f" {c} " in f" {heading} " for c in cells):
+                    same = row
+                    break
+        if same is None:
+            out.append(unit)
+            continue
+        same.passages += [i for i in unit.passages if i not in same.passages]
+        same.terms |= unit.terms
+    return out
+
+
+def _shows(ctx: EvalContext, item: Item, shows: set[str]) -> bool:
+    """False when the item has a section of its own (a heading naming it) that says none of `shows`."""
+    if item.record:
+        return bool(item.terms & shows)
+    corpus = ctx.corpus
+    name = _words(item.text.split(" | ")[0])
+    if name.count(" ") < 1:
+        return True
+    for heading in corpus.passages:
+        if heading.kind != "heading" or f" {name} " not in f" {_words(heading.text)} ":
+            continue
+        path = heading.section_key[1]
+        under = [p for p in corpus.passages if p.doc == heading.doc and p.section_key[1][:len(path)] == path]
+        return any(p.terms & shows for p in under)
+    return True
