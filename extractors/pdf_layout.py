@@ -10,6 +10,7 @@ be tested without a PDF.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -105,11 +106,16 @@ def _find_gutters(lines: list[list[Word]]) -> list[tuple[float, float]]:
     width = int(right - left) + 2
     if width < 100:
         return []
-    cover = [0] * width
+    # How many words cover each point across the page: counted as +1 where a word starts and -1 past its end, then
+    # summed left to right (adding 1 at every point of every word was most of the cost of ordering a page's lines).
+    steps = [0] * (width + 1)
     for line in lines:
         for w in line:
-            for x in range(int(w["x0"] - left), min(int(w["x1"] - left) + 1, width)):
-                cover[x] += 1
+            start, end = int(w["x0"] - left), min(int(w["x1"] - left) + 1, width)
+            if start < end:
+                steps[start] += 1
+                steps[end] -= 1
+    cover = list(itertools.accumulate(steps[:width]))
     max_cross = max(1, len(lines) // 5)  # titles and footnotes may span the columns
     runs: list[tuple[int, int]] = []
     start = None
