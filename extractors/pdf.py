@@ -485,7 +485,8 @@ class _PlumberReader:
 # a third of the reading time. With a second core free they are read in a forked process while this one goes on
 # through the other pages with pdfium: each page is read by the same code either way, so the document comes out the
 # same. Not for short documents (starting the process would cost more than it saves), not inside a worker process
-# (`hmo-audit batch` already keeps the cores busy) and not where threads run (forking them is unsafe).
+# (`hmo-audit batch` already keeps the cores busy), not where threads run (forking them is unsafe) and only on Linux
+# (where forking is cheap and safe; macOS's system libraries are not fork-safe).
 
 _HELPER_MIN_PAGES = 40
 
@@ -495,9 +496,8 @@ def _helper_pays(n_pages: int) -> bool:
     import os
     import threading
 
-    return (n_pages >= _HELPER_MIN_PAGES and len(os.sched_getaffinity(0)) > 1
-            and multiprocessing.parent_process() is None and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+    return (n_pages >= _HELPER_MIN_PAGES and hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1
+            and multiprocessing.parent_process() is None and threading.active_count() == 1)
 
 
 _helper_reader: _PlumberReader | None = None  # in the helper process: the file, opened once

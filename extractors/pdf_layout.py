@@ -10,6 +10,7 @@ be tested without a PDF.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -48,6 +49,7 @@ class TableItem:
 Item = Line | TableItem
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per word, and a document has a handful of fonts
 def is_bold(fontname: str) -> bool:
     # Embedded subsets look like "ABCDEF+Arial-BoldMT"; the part after "+" names the face.
     return bool(_BOLD_RE.search(fontname.split("+")[-1]))
@@ -148,7 +150,7 @@ def _make_line(words: list[Word], page: int, col: int, page_height: float) -> Li
     for w in words:
         n = len(w["text"])
         sizes[round(float(w.get("size", 0.0)) * 2) / 2] += n
-        letters = sum(c.isalnum() for c in w["text"])
+        letters = sum(map(str.isalnum, w["text"]))
         total_chars += letters
         if is_bold(str(w.get("fontname", ""))):
             bold_chars += letters
