@@ -485,8 +485,9 @@ class _PlumberReader:
 # a third of the reading time. With a second core free they are read in a forked process while this one goes on
 # through the other pages with pdfium: each page is read by the same code either way, so the document comes out the
 # same. Not for short documents (starting the process would cost more than it saves), not inside a worker process
-# (`hmo-audit batch` already keeps the cores busy), not where threads run (forking them is unsafe) and only on Linux
-# (where forking is cheap and safe; macOS's system libraries are not fork-safe).
+# (`hmo-audit batch` already keeps the cores busy), not where threads run (forking them is unsafe), only on Linux
+# (where forking is cheap and safe; macOS's system libraries are not fork-safe) and only with a core to spare: on a
+# 2-core machine whose other core was busy, the helper made reading ~10% slower instead of ~35% faster.
 
 _HELPER_MIN_PAGES = 40
 
@@ -496,7 +497,11 @@ def _helper_pays(n_pages: int) -> bool:
     import os
     import threading
 
-    return (n_pages >= _HELPER_MIN_PAGES and hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1
+    if n_pages < _HELPER_MIN_PAGES or not hasattr(os, "sched_getaffinity"):
+        return False
+    cpus = len(os.sched_getaffinity(0))
+    # The load average counts this process too: below cpus - 0.5, about one core is idle.
+    return (cpus > 1 and os.getloadavg()[0] < cpus - 0.5
             and multiprocessing.parent_process() is None and threading.active_count() == 1)
 
 
