@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -28,11 +28,27 @@ _ABBREVIATIONS = ["Dr.", "Mr.", "Ms.", "Mrs.", "Dept.", "No.", "Inc.", "Co.", "C
 def _lower_lookup_lemmas(doc: Doc) -> Doc:
     # spaCy's lookup lemmatizer keys on the token's exact text, so "Approves" would stay unlemmatised;
     # lemmatising the lower-cased form makes every match case-insensitive.
-    table = _lemma_table()
-    for token in doc:
-        lower = token.lower_
-        token.lemma_ = table.get(lower, lower)
+    # Done on arrays of string hashes, with each word's lemma looked up once per process: setting `token.lemma_`
+    # one Token object at a time was a large share of annotating a long document.
+    if not len(doc):
+        return doc
+    lemma_of = _lemma_hashes(doc.vocab.strings)
+    lowers = doc.to_array(LOWER)
+    lemmas = numpy.empty_like(lowers)
+    for i, lower in enumerate(lowers.tolist()):
+        lemma = lemma_of.get(lower)
+        if lemma is None:
+            text = doc.vocab.strings[lower]
+            lemma = lemma_of[lower] = doc.vocab.strings.add(_lemma_table().get(text, text))
+        lemmas[i] = lemma
+    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
     return doc
+
+
+@functools.cache
+def _lemma_hashes(strings) -> dict[int, int]:
+    """Lower-case form -> lemma, as string hashes (one table per StringStore, which holds both strings)."""
+    return {}
 
 
 @functools.cache
@@ -61,9 +77,11 @@ def _fold_acronym_definitions(doc: Doc) -> Doc:
     # "Quality Improvement (QI) Program": the acronym's definition sits inside the phrase a term names.
     # Merging "(QI)" into the word before it lets "quality improvement program" match, while the
     # passage's text stays verbatim.
-    spans = [doc[i - 1:i + 3] for i in range(1, len(doc) - 2)
-             if doc[i].text == "(" and doc[i + 2].text == ")" and _ACRONYM.match(doc[i + 1].text)
-             and doc[i - 1].is_alpha]
+    # Only the "(" tokens are looked at (found in the array of string hashes): making a Token object of every
+    # token to test its text was a large share of annotating a long document.
+    opening = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings["("]).tolist()
+    spans = [doc[i - 1:i + 3] for i in opening if 1 <= i < len(doc) - 2
+             and doc[i + 2].text == ")" and _ACRONYM.match(doc[i + 1].text) and doc[i - 1].is_alpha]
     with doc.retokenize() as retokenizer:
         last_end = -1
         for span in spans:
@@ -134,14 +152,14 @@ class Vocabulary:
             except re.error:  # e.g. an inline flag that only works at a pattern's start: test them one by one
                 self._any_regex = re.compile("")
 
-    def _regex_candidates(self, doc: Doc) -> Iterable[int]:
+    def _regex_candidates(self, doc: Doc, text: str) -> Iterable[int]:
         """The tokens that may match a one-word regex: those where the unanchored patterns find something in the
         text (far fewer than all tokens; visiting each token of a long document was a large share of its cost)."""
         if self._in_text is None:
             return range(len(doc))
         starts = None
         tokens: set[int] = set()
-        for hit in self._in_text.finditer(doc.text):
+        for hit in self._in_text.finditer(text):
             if starts is None:
                 starts = doc.to_array("IDX")
             first = int(numpy.searchsorted(starts, hit.start(), side="right")) - 1
@@ -170,14 +188,16 @@ class Vocabulary:
             pattern.append(spec)
         return pattern
 
-    def match(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """(term name, start token, end token) for every term occurrence in the doc."""
+    def match(self, doc: Doc, text: str | None = None) -> list[tuple[str, int, int]]:
+        """(term name, start token, end token) for every term occurrence in the doc.
+
+        `text`: the doc's text when the caller has it (`doc.text` joins it anew from every token)."""
         strings = doc.vocab.strings
         found = [(strings[m], s, e) for m, s, e in self.phrase_matcher(doc)]
         if len(self.exact_matcher):
             found += [(strings[m], s, e) for m, s, e in self.exact_matcher(doc)]
         if self._any_regex is not None:
-            for i in self._regex_candidates(doc):
+            for i in self._regex_candidates(doc, doc.text if text is None else text):
                 text = doc[i].text
                 if self._any_regex.search(text):  # one test per candidate; the rare hits are resolved below
                     found += [(name, i, i + 1) for name, regex in self.word_regexes if regex.search(text)]

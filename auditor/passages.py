@@ -89,8 +89,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
     passages: list[Passage] = []
     header_terms: dict[str, set[str]] = {}  # a table's header row, matched once rather than once per row
     docs = process(u[3] for u in units)
-    for (d, b, block, _text, kind, header), sdoc in zip(units, docs, strict=True):
-        matches = vocabulary.match(sdoc)
+    for (d, b, block, unit_text, kind, header), sdoc in zip(units, docs, strict=True):
+        matches = vocabulary.match(sdoc, unit_text)  # spaCy keeps the text as given: unit_text is sdoc.text
         spans = _sentences(sdoc) if kind == "text" else [(0, len(sdoc))]
         for start, end in spans:
             text = sdoc[start:end].text.strip()
@@ -160,19 +160,24 @@ def _add_defined_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
     """Where a document defines a short form ("Quality Improvement Council (the "Council")"), later
     passages that use the short form carry the terms of the full name: "the Council orders actions"
     is the committee ordering actions."""
-    definitions: dict[int, list[tuple[int, re.Pattern, set[str]]]] = {}
+    # Both loops test a plain substring first ("(" and the alias itself), which every match needs: running the
+    # regexes on every passage of a long document cost a good part of a second.
+    definitions: dict[int, list[tuple[int, str, re.Pattern, set[str]]]] = {}
     for i, passage in enumerate(passages):
+        if "(" not in passage.text:
+            continue
         for match in _DEFINITION.finditer(passage.text):
             terms = _terms_of(match.group("full"), vocabulary)
             if terms:
-                alias = re.compile(r"(?<!\w)" + re.escape(match.group("alias")) + r"(?!\w)")
-                definitions.setdefault(passage.doc, []).append((i, alias, terms))
+                word = match.group("alias")
+                alias = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+                definitions.setdefault(passage.doc, []).append((i, word, alias, terms))
     for doc, found in definitions.items():
         for i, passage in enumerate(passages):
             if passage.doc != doc:
                 continue
-            for start, alias, terms in found:
-                if i > start and alias.search(passage.text):
+            for start, word, alias, terms in found:
+                if i > start and word in passage.text and alias.search(passage.text):
                     passage.terms |= terms
 
 

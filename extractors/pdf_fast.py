@@ -45,7 +45,7 @@ Word = dict[str, Any]
 _Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ by more start a new line
 _X_TOLERANCE_RATIO = 0.2  # as the pdfplumber path: a gap wider than 0.2 x the font size starts a new word
 _MAX_PATH_SEGMENTS = 20_000  # beyond this many drawn segments a page is sent to pdfplumber without looking further
-_HYPHEN_MARKS = (0x02, 0xFFFE)  # how pdfium reports a hyphen that ends a line (character and text views)
+_HYPHEN_CHARS = ("\x02", "\ufffe")  # how pdfium reports a hyphen that ends a line (character and text views)
 
 
 # ---------------------------------------------------------------- raw pdfium calls, bound once with plain-integer
@@ -228,24 +228,35 @@ def read_chars(textpage_handle: Any, height: float, text: str) -> tuple[list[tup
     last_obj, last_x0 = 0, -1.0
     box = pdfium_c.FS_RECTF()
     box_at = ctypes.addressof(box)
+    # This loop runs once per character of the document (hundreds of thousands on a long one), so what is constant
+    # over a text object is unpacked into locals when the object changes, not looked up per character.
+    run_obj = 0
+    run: _Run | None = None
+    upright = simple = False
+    widths: dict[str, float] = {}
+    a = fs = top_base = bottom_base = size = 0.0
+    name = ""
     for i in range(n):
         obj = text_object(tp, i)
-        u = ord(text[i]) if one_for_one else get_unicode(tp, i)
-        if not obj or (u == 32 and is_generated(tp, i)):
+        ch = text[i] if one_for_one else chr(get_unicode(tp, i))
+        if not obj or (ch == " " and is_generated(tp, i)):
             # pdfium's own space or line break. Where the file has a space glyph pdfium kept it, or left it out as a
             # zero-width object (`_Drawn.spaces`); otherwise words part on the gap alone, as in pdfplumber.
             continue
-        run = runs.get(obj)
-        if run is None:
-            run = runs[obj] = _run(api, tp, i, obj, height, fonts)
-            # Checked once per text object: a font either maps its glyphs to Unicode or it does not.
-            if map_error(tp, i):
-                return [], "glyphs without a Unicode mapping"
-        if u in _HYPHEN_MARKS:
-            u = 45
-        ch = chr(u)
-        if not run.upright:
-            append((ch, 0.0, 0.0, 0.0, 0.0, run.size, run.font.name, False))
+        if obj != run_obj:
+            run = runs.get(obj)
+            if run is None:
+                run = runs[obj] = _run(api, tp, i, obj, height, fonts)
+                # Checked once per text object: a font either maps its glyphs to Unicode or it does not.
+                if map_error(tp, i):
+                    return [], "glyphs without a Unicode mapping"
+            run_obj = obj
+            upright, simple, widths, name, size = run.upright, run.simple, run.font.widths, run.font.name, run.size
+            a, fs, top_base, bottom_base = run.a, run.fs, run.top_base, run.bottom_base
+        if ch in _HYPHEN_CHARS:
+            ch = "-"
+        if not upright:
+            append((ch, 0.0, 0.0, 0.0, 0.0, size, name, False))
             continue
         char_origin(tp, i, ox_at, oy_at)
         x0, y = ox.value, oy.value
@@ -254,21 +265,19 @@ def read_chars(textpage_handle: Any, height: float, text: str) -> tuple[list[tup
             # ligature's advance (or ink, where that reaches further: pdfium's loose box covers both).
             api.loose_box(tp, i, box_at)
             prev = chars[-1]
-            right = max(prev[2], box.right) if run.simple else prev[2]
+            right = max(prev[2], box.right) if simple else prev[2]
             chars[-1] = (prev[0] + ch, prev[1], right, *prev[3:])
             continue
         last_obj, last_x0 = obj, x0
-        width = run.font.widths.get(ch)
+        width = widths.get(ch)
         if width is None:
-            width = _advance(api, run.font, ch, width_out)
-        advance = width * 0.001 * run.fs
-        if run.simple:
-            x1 = x0 + run.a * advance
-            top = run.top_base - y
-            bottom = run.bottom_base - y
+            width = _advance(api, run.font, ch, width_out)  # type: ignore[union-attr]
+        advance = width * 0.001 * fs
+        if simple:
+            append((ch, x0, x0 + a * advance, top_base - y, bottom_base - y, size, name, True))
         else:
-            x0, x1, top, bottom = _general_box(run, advance, x0, y, height)
-        append((ch, x0, x1, top, bottom, run.size, run.font.name, True))
+            x0, x1, top, bottom = _general_box(run, advance, x0, y, height)  # type: ignore[arg-type]
+            append((ch, x0, x1, top, bottom, size, name, True))
     return chars, ""
 
 

@@ -495,6 +495,73 @@ def test_pdf_fast_path_hands_grids_and_rotated_pages_to_pdfplumber(tmp_path: Pat
     assert _layout(_read_pdf(turned, "auto")) == _layout(_read_pdf(turned, "pdfplumber"))
 
 
+def _long_pdf_with_grids(path: Path, pages: int = 45) -> None:
+    """Prose on every page and a ruled 2 x 2 grid on every ninth: long enough for pdfplumber's helper process."""
+    pdf = FPDF(unit="pt", format="letter")
+    for n in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.text(72, 70, f"{n + 1}. Part {n + 1}")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.set_xy(72, 90)
+        pdf.multi_cell(460, 12, f"The committee reviews measure {n + 1} each quarter and reports to the Board. " * 6)
+        if n % 9 == 4:
+            for row in range(3):
+                pdf.line(72, 300 + 20 * row, 372, 300 + 20 * row)
+                pdf.line(72 + 150 * row, 300, 72 + 150 * row, 340)
+            for row, (a, b) in enumerate((("Measure", "Rate"), (f"Measure {n + 1}", f"{50 + n}%"))):
+                pdf.text(76, 314 + 20 * row, a)
+                pdf.text(226, 314 + 20 * row, b)
+    pdf.output(str(path))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper process is forked")
+def test_pdf_helper_process_reads_the_same_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfplumber's pages read in a second process (long documents, 2+ cores) give the document read in one."""
+    from extractors import pdf as pdf_reader
+
+    path = tmp_path / "long.pdf"
+    _long_pdf_with_grids(path)
+    submitted: list[int] = []
+    submit = pdf_reader._PlumberHelper.submit
+    monkeypatch.setattr(pdf_reader._PlumberHelper, "submit", lambda self, i: (submitted.append(i), submit(self, i)))
+    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: True)  # whatever the cores and the load
+    with_helper = _read_pdf(path, "auto")
+    assert submitted == [4, 13, 22, 31, 40]
+    assert len({(b.table, b.row, b.col) for b in with_helper.blocks if b.kind == "table_cell"}) == 20
+    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: False)
+    assert with_helper.model_dump() == _read_pdf(path, "auto").model_dump()
+
+
+def _die(page: int) -> None:
+    os._exit(1)  # as a helper process killed mid-page (out of memory, say)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper process is forked")
+def test_pdf_helper_process_dying_leaves_its_pages_to_this_one(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import pdf as pdf_reader
+
+    path = tmp_path / "long.pdf"
+    _long_pdf_with_grids(path)
+    expected = _read_pdf(path, "auto").model_dump()
+    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: True)
+    monkeypatch.setattr(pdf_reader, "_helper_page", _die)
+    assert _read_pdf(path, "auto").model_dump() == expected
+    # The process gone before the next page is handed over: that page is read here as well.
+    helper = pdf_reader._PlumberHelper(path.read_bytes())
+    helper.submit(4)
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool):
+        helper.futures[4].result()
+    helper.submit(13)
+    assert 13 not in helper.futures
+    found = helper.results({4, 13})
+    helper.close()
+    assert sorted(found) == [4, 13]
+
+
 def _columns_pdf_bytes(tmp_path: Path) -> bytes:
     path = tmp_path / "columns-source.pdf"
     _columns_pdf(path)

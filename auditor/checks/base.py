@@ -80,7 +80,12 @@ class EvalContext:
         return name.replace("_", " ")
 
     def in_preferred_order(self, passages: list[int], prefer: list[str] | tuple[str, ...] = ()) -> list[int]:
-        return sorted(passages, key=lambda i: self.order_key(i, prefer))
+        # `order_key`, with the rank looked up once per document rather than once per passage (checks sort
+        # thousands of passages on a long document).
+        rank = _kind_rank(tuple(prefer))
+        doc_rank = [rank.get(d.kind, len(rank)) for d in self.corpus.documents]
+        all_passages = self.corpus.passages
+        return sorted(passages, key=lambda i: (doc_rank[all_passages[i].doc], i))
 
     def order_key(self, passage: int, prefer: list[str] | tuple[str, ...] = ()) -> tuple[int, int]:
         """Preferred kinds of document first, then document order."""

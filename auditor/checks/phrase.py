@@ -28,11 +28,11 @@ def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: 
     One passage that says it all is better evidence than several that each say a part, so it is preferred.
     """
     passages = ctx.corpus.passages
-    wanted = set(required) | set(contextual)
+    must, any_of = set(required), set(alternatives)
+    wanted = must | set(contextual)
     for i in group:
         terms = passages[i].terms
-        if wanted <= terms | passages[i].context_terms and (not alternatives or terms & set(alternatives)) \
-                and set(required) <= terms:
+        if must <= terms and (not any_of or terms & any_of) and wanted <= terms | passages[i].context_terms:
             return [i]
     chosen: list[int] = []
     for term in required:
@@ -47,7 +47,7 @@ def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: 
         elif not any(term in passages[i].context_terms for i in group):
             return None
     if alternatives:
-        hit = next((i for i in group if passages[i].terms & set(alternatives)), None)
+        hit = next((i for i in group if passages[i].terms & any_of), None)
         if hit is None:
             return None
         chosen.append(hit)
@@ -126,27 +126,40 @@ def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextu
     passages = ctx.corpus.passages
     seeds = sorted({i for t in (*required, *alternatives) for i in ctx.with_term.get(t, [])})
     total = len(required) + len(contextual) + (1 if alternatives else 0)
+    any_of = set(alternatives)
+    sought = set(required + contextual + alternatives)
     scored: dict[int, tuple[float, list[str]]] = {}
+    # Neighbouring seeds share their groups (a section, a window): a group scores the same whichever seed it is
+    # reached from, and a repeat can never raise a score, so each group is weighed once.
+    seen: set[tuple[int, ...]] = set()
     for seed in ctx.in_preferred_order(seeds, check.documents or check.prefer)[:_NEAREST_SEEDS]:
         for group in ctx.groups_around(seed, check.scope, check.window):
-            text_terms = set().union(*(passages[i].terms for i in group))
-            context_terms = set().union(*(passages[i].context_terms for i in group)) | text_terms
+            key = tuple(group)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(group) == 1:  # the usual group: the passage's own set, only read here
+                text_terms = passages[group[0]].terms
+            else:
+                text_terms = set().union(*(passages[i].terms for i in group))
             lacks = [t for t in required if t not in text_terms]
-            lacks += [t for t in contextual if t not in context_terms]
-            if alternatives and not text_terms & set(alternatives):
+            said = len(lacks) < len(required) or bool(alternatives and text_terms & any_of)
+            if contextual:
+                context_terms = set().union(*(passages[i].context_terms for i in group)) | text_terms
+                lacks += [t for t in contextual if t not in context_terms]
+            if alternatives and not text_terms & any_of:
                 lacks.append(" or ".join(alternatives))
-            said = [t for t in required if t in text_terms]
-            if alternatives and text_terms & set(alternatives):
-                said.append("any")
             if not lacks or not said:  # a near miss says part of what is sought, not just its context
                 continue
             # Quote the passage of the group that carries most of the terms.
-            best = max(group, key=lambda i: len(passages[i].terms & set(required + contextual + alternatives)))
+            best = group[0] if len(group) == 1 else max(group, key=lambda i: len(passages[i].terms & sought))
             share = 1 - len(lacks) / total
             if best not in scored or scored[best][0] < share:
-                scored[best] = (share, [" or ".join(map(ctx.term_label, lack.split(" or "))) for lack in lacks])
+                scored[best] = (share, lacks)
     ranked = sorted(scored.items(), key=lambda item: -item[1][0])  # stable: preferred order among equals
-    return [(share, i, lacks) for i, (share, lacks) in ranked[:_NEAREST]]
+    # Labels for people only for what is kept (they were once made for every group weighed).
+    return [(share, i, [" or ".join(map(ctx.term_label, lack.split(" or "))) for lack in lacks])
+            for i, (share, lacks) in ranked[:_NEAREST]]
 
 
 def describe(check: PhraseCheck, show) -> str:
