@@ -195,7 +195,7 @@ def render_docx(report: AuditReport) -> bytes:
           [([row.checklist] if several else []) + [row.section, row.title]
            + [str(row.counts.get(status, 0)) for status in STATUS_ORDER] + [_pct(row.score)]
            for row in s.sections],
-          ([0.9] if several else []) + [0.75, 2.35 - (0.9 if several else 0), 0.5, 0.6, 0.55, 0.65, 0.5, 0.6])
+          ([0.9] if several else []) + [0.75, 2.2 - (0.9 if several else 0), 0.5, 0.75, 0.55, 0.65, 0.5, 0.6])
     if report.overrides:
         o = report.overrides
         para(f"{o.applied} reviewer decision(s) applied" + (f", {o.expired} expired and not applied" if o.expired
