@@ -116,6 +116,9 @@ class CountCheck(_Strict):
     shows: list[TermRef] = Field(default_factory=list)
     # An item whose own name (first cell, label) says `within` counts even in a list not headed so.
     self_named: bool = False
+    # With `max_age`: dates in a table column whose header says one of these do not date the item (a
+    # guideline's "Last reviewed" date is not when performance against it was measured).
+    undated_columns: list[TermRef] = Field(default_factory=list)
 
 
 class RecencyCheck(_Strict):
