@@ -70,7 +70,8 @@ def _refs(check: Check) -> list[TermRef]:
     if isinstance(check, SectionCheck):
         return list(check.heading)
     if isinstance(check, CountCheck):
-        return [*check.within, *check.of, *check.fields, *check.names, *check.exclude, *check.shows]
+        return [*check.within, *check.of, *check.fields, *check.names, *check.exclude, *check.shows,
+                *check.undated_columns]
     if isinstance(check, RecencyCheck):
         return [*check.within, *check.of]
     if isinstance(check, DocumentCheck):

@@ -116,6 +116,9 @@ class CountCheck(_Strict):
     shows: list[TermRef] = Field(default_factory=list)
     # An item whose own name (first cell, label) says `within` counts even in a list not headed so.
     self_named: bool = False
+    # With `max_age`: dates in a table column whose header says one of these do not date the item (a
+    # guideline's "Last reviewed" date is not when performance against it was measured).
+    undated_columns: list[TermRef] = Field(default_factory=list)
 
 
 class RecencyCheck(_Strict):
@@ -241,6 +244,9 @@ class EachCheck(_Strict):
     min: int = Field(default=1, ge=1)  # units needed
     # When no unit is found: a requirement about "each study" is not failed by a plan that names none this way.
     when_none: Literal["met", "not_met", "needs_review"] = "not_met"
+    # False: met when at least `min` units pass, the others listed as incomplete ("a study is complete when ...":
+    # the plan's complete studies show it, and an open one elsewhere does not undo them).
+    every: bool = True
 
 
 class AbsentCheck(_Strict):

@@ -47,8 +47,10 @@ class EvalContext:
 
     def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset(),
                  as_of: dt.date | None = None, tables: dict | None = None,
-                 parameters: dict | None = None) -> None:
+                 parameters: dict | None = None, vocabulary=None) -> None:
         self.corpus = corpus
+        self.vocabulary = vocabulary  # matches terms in text that is not a passage (a table's header cell)
+        self._text_terms: dict[str, set[str]] = {}
         self.as_of = as_of or dt.date.today()
         self.tables = tables or {}  # input name -> auditor.inputs.Table
         self.parameters = parameters or {}
@@ -91,6 +93,26 @@ class EvalContext:
         """Preferred kinds of document first, then document order."""
         rank = _kind_rank(tuple(prefer))
         return (rank.get(self.kind_of(passage), len(rank)), passage)
+
+    def terms_of(self, text: str) -> set[str]:
+        """The vocabulary's terms in a piece of text (a header cell), matched once per text."""
+        if self.vocabulary is None or not text.strip():
+            return set()
+        if text not in self._text_terms:
+            from auditor.passages import _terms_of
+            self._text_terms[text] = _terms_of(text, self.vocabulary)
+        return self._text_terms[text]
+
+    def table_cells(self, passage: int) -> list[tuple[str, str]]:
+        """A table row's cells as (header cell, cell) pairs, by column; empty for anything but a table row."""
+        p = self.corpus.passages[passage]
+        if p.kind != "row" or not p.row:
+            return []
+        blocks = self.corpus.documents[p.doc].blocks
+        table = blocks[p.block].table
+        cells = [b for b in blocks if b.kind == "table_cell" and b.table == table and b.row in (0, p.row)]
+        header = {b.col: b.text for b in cells if b.row == 0}
+        return [(header.get(b.col, ""), b.text) for b in cells if b.row == p.row and b.text]
 
     def keys(self, refs: list[TermRef]) -> list[str]:
         return [self.key(r) for r in refs]

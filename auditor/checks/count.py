@@ -21,7 +21,7 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
         since = oldest_allowed(ctx.as_of, check.max_age)
         counted = []
         for item in found:
-            dates = _item_dates(ctx, item)
+            dates = _item_dates(ctx, item, set(ctx.keys(check.undated_columns)))
             if dates and max(dates) >= since:
                 counted.append(item)
             else:
@@ -43,20 +43,31 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-def _item_dates(ctx: EvalContext, item) -> list[dt.date]:
+def _item_dates(ctx: EvalContext, item, undated: set[str] = frozenset()) -> list[dt.date]:
     """The dates an item is known by: its own dates; else the years it names; else the years of its
     headings or document title ("Studies, 2022-2024"), each taken as the year's last day. Future dates are
-    not evidence of work done."""
+    not evidence of work done. A table cell under a header saying one of `undated` is left out."""
     def years(text: str) -> list[dt.date]:
         return [dt.date(int(m.group(0)), 12, 31) for m in _YEAR.finditer(text)]
 
     first = ctx.corpus.passages[item.passages[0]]
     title = ctx.corpus.documents[first.doc].title or ""
-    for found in ([d for _, d in find_dates(item.text)], years(item.text), years(f"{first.context} {title}")):
+    text = item.text
+    if undated:
+        text = " ; ".join(_dated_text(ctx, i, undated) for i in item.passages)
+    for found in ([d for _, d in find_dates(text)], years(text), years(f"{first.context} {title}")):
         found = [min(d, ctx.as_of) for d in found if d.year <= ctx.as_of.year]
         if found:
             return found
     return []
+
+
+def _dated_text(ctx: EvalContext, passage: int, undated: set[str]) -> str:
+    """A passage's text without the table cells whose column header says one of `undated`."""
+    cells = ctx.table_cells(passage)
+    if not cells:
+        return ctx.corpus.passages[passage].text
+    return " | ".join(cell for header, cell in cells if not ctx.terms_of(header) & undated)
 
 
 def describe(check: CountCheck, show) -> str:
@@ -74,4 +85,6 @@ def describe(check: CountCheck, show) -> str:
         text += f"; not those that say {' or '.join(map(show, check.exclude))}"
     if check.max_age:
         text += f", dated within {check.max_age.describe()} before the audit date"
+    if check.undated_columns:
+        text += f" (not by a column headed {' or '.join(map(show, check.undated_columns))})"
     return text

@@ -53,7 +53,7 @@ def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
             merged.missing += [f"{name}: {m}" for m in (result.missing or [result.status])]
     statuses = {r.status for _, r in results}
     complete = sum(1 for _, r in results if r.status == "met")
-    if complete >= check.min and statuses == {"met"}:
+    if complete >= check.min and (statuses == {"met"} or not check.every):
         merged.status = "met"
     elif complete == 0 and statuses <= {"not_met"}:
         merged.status = "not_met"
@@ -61,11 +61,14 @@ def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
         merged.status = "partial"
     if complete < check.min:
         merged.missing.append(f"{check.min - complete} more complete unit(s)")
+    elif merged.status == "met" and merged.missing:  # `every` false: the incomplete units are told, not missing
+        merged.notes.append("incomplete: " + "; ".join(merged.missing))
+        merged.missing = []
     merged.notes.append(f"{complete} of {len(results)} unit(s) complete")
     return merged
 
 
 def describe(check: EachCheck, show, element) -> str:
     unit = "section whose heading" if check.unit == "section" else "document whose title"
-    return (f"for each {unit} names {' or '.join(map(show, check.where))} (at least {check.min}): "
-            + element(check.check))
+    many = f"at least {check.min}" + ("" if check.every else " must pass; the others are listed")
+    return f"for each {unit} names {' or '.join(map(show, check.where))} ({many}): " + element(check.check)

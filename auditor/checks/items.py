@@ -65,6 +65,7 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     if fields:
         units = _records(ctx, units, set(fields), set(within))
         units = _same_study(ctx, units)
+    units = _same_number(units)
     found: dict[str, Item] = {}
     wanted = set(within)
     for item in units:
@@ -150,6 +151,32 @@ def _same_study(ctx: EvalContext, units: list[Item]) -> list[Item]:
             continue
         same.passages += [i for i in unit.passages if i not in same.passages]
         same.terms |= unit.terms
+    return out
+
+
+# A numbered study at the start of an item: "QIA-6", "PIP 2", "QIP #3".
+_STUDY_NUMBER = re.compile(r"^\s*(QIA|QIP|PIP|CCIP|PDSA)s?\s*[-#]?\s*(\d+)[A-Za-z]?\b", re.IGNORECASE)
+
+
+def _same_number(units: list[Item]) -> list[Item]:
+    """Items opening with the same study number ("QIA-6 | PCP appointment availability | Open" in an inventory,
+    "QIA-6 PCP appointment availability | Baseline complete" in the year's activities) are one study: it counts
+    once, and what either says of its status applies."""
+    out: list[Item] = []
+    seen: dict[tuple[str, int], Item] = {}
+    for unit in units:
+        match = _STUDY_NUMBER.match(unit.text)
+        key = (match.group(1).upper(), int(match.group(2))) if match else None
+        if key is None or key not in seen:
+            out.append(unit)
+            if key is not None:
+                seen[key] = unit
+            continue
+        same = seen[key]
+        same.passages += [i for i in unit.passages if i not in same.passages]
+        same.terms |= unit.terms
+        same.context_terms |= unit.context_terms
+        same.lead_terms |= unit.lead_terms
     return out
 
 
