@@ -60,6 +60,9 @@ class SectionCheck(_Strict):
     heading: list[TermRef]
     min_words: int = Field(default=5, ge=0)
     documents: list[DocumentKind] = Field(default_factory=list)
+    # Count the words of its subsections too: a newsletter headed "Spring 2025 Newsletter" whose text is all
+    # under article headings of its own.
+    nested: bool = False
 
 
 class DocumentCheck(_Strict):

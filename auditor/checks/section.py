@@ -16,6 +16,10 @@ def evaluate(check: SectionCheck, ctx: EvalContext) -> CheckResult:
         if heading.kind != "heading" or not all(t in heading.terms for t in wanted):
             continue
         body = [j for j in ctx.corpus.by_section[heading.section_key] if j != i]
+        if check.nested:
+            doc, path = heading.section_key
+            body += [j for (d, sub), items in ctx.corpus.by_section.items()
+                     if d == doc and len(sub) > len(path) and sub[:len(path)] == path for j in items]
         if sum(len(passages[j].text.split()) for j in body) < check.min_words:
             continue
         found = [i, *body[:1]]
@@ -31,6 +35,8 @@ def evaluate(check: SectionCheck, ctx: EvalContext) -> CheckResult:
 
 def describe(check: SectionCheck, show) -> str:
     text = f"a heading naming {' + '.join(map(show, check.heading))} with at least {check.min_words} words under it"
+    if check.nested:
+        text += " (its subsections included)"
     if check.documents:
         text += f" in a {' or '.join(check.documents)} document"
     return text
