@@ -46,12 +46,26 @@ def load_checklist(name_or_path: str) -> Checklist:
     return _load(str(path))
 
 
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader that refuses a key given twice in one mapping: YAML keeps the last silently, so a second
+    definition of a term would quietly replace the first for every rule that uses it."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is defined twice in one mapping",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 @functools.cache
 def _load(path: str) -> Checklist:
     try:
         # libyaml's loader where the platform has it: the Python one takes most of a second on a large checklist.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
         checklist = Checklist.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
         raise ChecklistError(f"{path}: {exc}") from exc

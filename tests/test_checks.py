@@ -189,6 +189,19 @@ def test_invalid_check_type_is_a_checklist_error(tmp_path):
         _load(str(path))
 
 
+def test_a_term_defined_twice_is_a_checklist_error(tmp_path):
+    """YAML would keep the second silently, changing every rule that uses the first."""
+    import yaml
+
+    data = checklist(PHRASE).model_dump(by_alias=True)
+    text = yaml.safe_dump(data)
+    path = tmp_path / "twice.yaml"
+    path.write_text(text.replace("terms:\n", "terms:\n  policy_word: [policy]\n  policy_word: [procedure]\n", 1)
+                    if "terms:\n" in text else text + "terms:\n  policy_word: [policy]\n  policy_word: [procedure]\n")
+    with pytest.raises(ChecklistError, match="'policy_word' is defined twice"):
+        _load(str(path))
+
+
 GUIDELINES = """# Clinical Practice Guidelines
 ## Adopted guidelines
 | Guideline | Focus | Last update |
