@@ -15,7 +15,8 @@ from auditor.models import CountCheck
 def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
     found = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents, fields=ctx.keys(check.fields),
                   names=ctx.keys(check.names), exclude=ctx.keys(check.exclude),
-                  shows=ctx.keys(check.shows), self_named=check.self_named)
+                  shows=ctx.keys(check.shows), self_named=check.self_named,
+                  exclude_context=ctx.keys(check.exclude_context))
     outside: list[str] = []
     if check.max_age:
         since = oldest_allowed(ctx.as_of, check.max_age)

@@ -32,7 +32,7 @@ class Item:
 
 def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str], *,
           fields: list[str] = (), names: list[str] = (), exclude: list[str] = (),
-          shows: list[str] = (), self_named: bool = False) -> list[Item]:
+          shows: list[str] = (), self_named: bool = False, exclude_context: list[str] = ()) -> list[Item]:
     """The items whose context (or own label) names every `within` term and whose text says one of `of` (if any),
     in order.
 
@@ -40,7 +40,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     name alone, not by what its other cells say ("Diabetes | ... annual kidney screening" is not a screening
     guideline). `exclude`: an item saying one of these does not count ("Open - baseline only"). `shows`: an item
     written up under a heading of its own name counts only if that write-up says one of these (a "study" whose
-    own section shows no goal or benchmark is not one).
+    own section shows no goal or benchmark is not one). `exclude_context`: no item of a list whose lead-in or
+    headings say one of these counts ("Each study defines:" lists the parts of a study, not studies).
     The same item written twice (a guideline listed in two documents) counts once, by its text.
     """
     corpus = ctx.corpus
@@ -75,6 +76,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
             continue
         said = item.lead_terms if names and item.lead_terms & set(names) else item.terms
         if (of and not set(of) & said) or set(exclude) & item.terms:
+            continue
+        if exclude_context and set(exclude_context) & (item.context_terms - item.terms):
             continue
         if shows and not _shows(ctx, item, set(shows)):
             continue
