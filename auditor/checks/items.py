@@ -82,7 +82,35 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
         if shows and not _shows(ctx, item, set(shows)):
             continue
         found.setdefault(" ".join(item.text.lower().split()), item)
-    return sorted(found.values(), key=lambda item: ctx.order_key(item.passages[0]))
+    return sorted(_named_in_a_record(ctx, list(found.values())), key=lambda item: ctx.order_key(item.passages[0]))
+
+
+# Words that do not tell one study from another.
+_GENERIC = {"study", "studies", "project", "projects", "pip", "qia", "qip", "the", "of", "for", "and", "in", "to",
+            "a", "an", "with", "by", "on", "at", "or", "rate", "rates"}
+
+
+def _name_words(text: str) -> set[str]:
+    name = re.split(r":| \| ", text, maxsplit=1)[0]
+    return {w for w in _words(name).split() if w not in _GENERIC and not w.isdigit()}
+
+
+def _named_in_a_record(ctx: EvalContext, found: list[Item]) -> list[Item]:
+    """A status line in one document ("CAHPS access study: remeasurement completed") and the study's write-up as
+    a record in another (a table headed "Study 4: Access to Care" whose rows name CAHPS) are one study: the line
+    whose every distinguishing name word the record says is not counted again."""
+    records = [r for r in found if r.record]
+    out = []
+    for item in found:
+        words = _name_words(item.text) if not item.record else set()
+        doc = ctx.corpus.passages[item.passages[0]].doc
+        same = len(words) >= 2 and any(
+            ctx.corpus.passages[r.passages[0]].doc != doc
+            and words <= set(_words(" ".join([r.text, *ctx.corpus.passages[r.passages[0]].section[-1:]])).split())
+            for r in records)
+        if not same:
+            out.append(item)
+    return out
 
 
 def _label(text: str) -> str:
