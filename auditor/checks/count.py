@@ -84,6 +84,8 @@ def describe(check: CountCheck, show) -> str:
         text += f"; an item with a section of its own counts if that says {' or '.join(map(show, check.shows))}"
     if check.exclude:
         text += f"; not those that say {' or '.join(map(show, check.exclude))}"
+    if check.exclude_context:
+        text += f"; not in a list introduced as {' or '.join(map(show, check.exclude_context))}"
     if check.max_age:
         text += f", dated within {check.max_age.describe()} before the audit date"
     if check.undated_columns:
