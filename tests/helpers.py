@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
 
 from auditor.document import Document
 from auditor.engine import evaluate
 from auditor.inputs import validate_rows
 from auditor.models import Accreditation, Checklist, Examination, Finding, Requirement, SubmissionFacts
 from extractors.text import read_markdown
+from tests.conftest import ROOT
 
 
 def markdown_document(text: str, kind: str = "other", path: str = "example.md") -> Document:
@@ -55,3 +58,12 @@ def judge_all(documents: list[Document], checklist: Checklist, requirement_id: s
     report = evaluate(documents, [checklist], as_of, facts, tables=tables)
     return [f for f in report.findings
             if f.requirement_id == requirement_id or f.requirement_id.startswith(requirement_id + "[")]
+
+
+@functools.cache
+def messy_builder():
+    """fixtures/messy/build_messy.py as a module (the fixtures are not a package): its makers of broken files."""
+    spec = importlib.util.spec_from_file_location("build_messy", ROOT / "fixtures" / "messy" / "build_messy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

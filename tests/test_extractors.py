@@ -16,6 +16,7 @@ from auditor.document import Block, Document
 from extractors import iter_input_files, read_document
 from extractors.common import assign_sections
 from extractors.kind import guess_kind
+from tests.helpers import messy_builder
 
 
 def _by_kind(doc: Document, kind: str) -> list[Block]:
@@ -578,15 +579,7 @@ def _raw_pdf(content: bytes) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return messy_builder().pdf_from_objects(objects)
 
 
 def test_pdf_fast_path_keeps_a_space_drawn_on_its_own(tmp_path: Path) -> None:

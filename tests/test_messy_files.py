@@ -6,7 +6,6 @@ Legacy .doc needs antiword or LibreOffice and scanned PDFs need ocrmypdf and tes
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import threading
 from pathlib import Path
@@ -15,18 +14,12 @@ import pytest
 
 from extractors import legacy_doc, ocr, read_document
 from tests.conftest import AS_OF, ROOT
+from tests.helpers import messy_builder
 
 MESSY = Path("fixtures") / "messy"
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_messy", ROOT / MESSY / "build_messy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_builder()
+build = messy_builder()
 
 needs_antiword = pytest.mark.skipif(
     shutil.which("antiword") is None, reason="antiword is not installed (apt-get install antiword)"

@@ -68,7 +68,9 @@ def test_evidence_is_shown_for_each_finding(sample_report):
     first = pending(sample_report)[0]
     run_review(sample_report, OverridesFile(), "J. Examiner", TODAY, ask, said.append, lambda _: None)
     shown = "\n".join(said)
-    for e in (first.evidence or first.nearest or first.candidates)[:1]:
+    passages = (first.evidence or first.nearest or first.candidates)[:1]
+    assert passages, "the first open finding of the sample shows passages"
+    for e in passages:
         assert e.document in shown
         assert " ".join(e.quote.split())[:40] in shown
 
