@@ -23,18 +23,25 @@ class FactsError(Exception):
     """A submission.yaml that cannot be read or does not validate."""
 
 
-def load_facts(paths: list[str]) -> SubmissionFacts:
-    """Facts from the first submission.yaml found in the given folders (or beside the given files)."""
+def submission_file(paths: list[str], names: tuple[str, ...]) -> Path | None:
+    """The first of `names` in the given folders (or beside the given files): a submission's own config file."""
     for raw in paths:
         folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
-        for name in FACTS_FILES:
-            path = folder / name
-            if path.is_file():
-                try:
-                    return SubmissionFacts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-                except (yaml.YAMLError, ValidationError) as exc:
-                    raise FactsError(f"{path}: {exc}") from exc
-    return SubmissionFacts()
+        for name in names:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_facts(paths: list[str]) -> SubmissionFacts:
+    """Facts from the first submission.yaml found in the given folders (or beside the given files)."""
+    path = submission_file(paths, FACTS_FILES)
+    if path is None:
+        return SubmissionFacts()
+    try:
+        return SubmissionFacts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise FactsError(f"{path}: {exc}") from exc
 
 
 def facts_from_pairs(pairs: tuple[str, ...] | list[str], **named) -> SubmissionFacts:
@@ -94,9 +101,12 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
         for key, value in facts.model_dump(exclude_none=True).items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
         found = SubmissionFacts.model_validate(merged)
-    from auditor.overrides import apply_overrides, find_overrides, load_overrides
+    from auditor.overrides import OVERRIDES_FILES, apply_overrides, load_overrides
 
-    source = find_overrides(paths) if overrides is None else (None if overrides is False else Path(overrides))
+    if overrides is None:
+        source = submission_file(paths, OVERRIDES_FILES)
+    else:
+        source = None if overrides is False else Path(overrides)
     decisions = load_overrides(source) if source is not None else None  # a bad file fails before the slow part
     report = evaluate(read_documents(paths, cache, on_file), loaded, as_of, found, profile, tables, cure_days)
     return apply_overrides(report, decisions, str(source)) if decisions is not None else report

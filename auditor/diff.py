@@ -165,6 +165,6 @@ def render_diff(result: ReportDiff, fmt: str) -> str:
         return result.model_dump_json(indent=2) + "\n"
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    from auditor.render import _environment  # the reports' one Jinja2 environment and its filters
+    from auditor.render import environment  # the reports' one Jinja2 environment and its filters
 
-    return _environment().get_template(f"diff.{fmt}.j2").render(diff=result, statuses=STATUSES)
+    return environment().get_template(f"diff.{fmt}.j2").render(diff=result, statuses=STATUSES)

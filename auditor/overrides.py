@@ -106,16 +106,6 @@ def load_overrides(path: str | Path) -> OverridesFile:
         raise OverridesError(f"{path}: {_plain(exc)}") from exc
 
 
-def find_overrides(paths: list[str]) -> Path | None:
-    """The overrides.yaml in the first submission folder given (or beside the first file given), if any."""
-    for raw in paths:
-        folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
-        for name in OVERRIDES_FILES:
-            if (folder / name).is_file():
-                return folder / name
-    return None
-
-
 def save_overrides(overrides: OverridesFile, path: str | Path) -> None:
     """Write the file atomically, dates as YYYY-MM-DD, empty fields left out, in the report's order."""
     data = overrides.model_dump(exclude_none=True)  # dates stay dates: YAML writes them unquoted

@@ -13,7 +13,7 @@ BINARY_FORMATS = ("docx",)  # render() returns bytes for these, text for the res
 
 
 @functools.cache
-def _environment():
+def environment():
     import jinja2
 
     folder = resources.files("report_templates")
@@ -39,7 +39,7 @@ def render(report: AuditReport, fmt: str) -> str | bytes:
         return render_docx(report)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    template = _environment().get_template(f"report.{fmt}.j2")
+    template = environment().get_template(f"report.{fmt}.j2")
     findings_by_section: dict[tuple[str, str], list] = {}
     for finding in report.findings:
         findings_by_section.setdefault((finding.checklist, finding.section), []).append(finding)

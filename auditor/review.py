@@ -76,8 +76,7 @@ def run_review(report: AuditReport, overrides: OverridesFile, reviewer: str, tod
                statuses: tuple[Status, ...] = OPEN) -> OverridesFile:
     """Walk the open findings, asking for a decision on each; returns (and saves as it goes) the overrides."""
     several = len({c.id for c in report.checklists}) > 1
-    decisions = {(o.checklist or (report.checklists[0].id if report.checklists else None), o.requirement): o
-                 for o in overrides.overrides}
+    decisions = {(o.checklist, o.requirement): o for o in overrides.overrides}
     todo = pending(report, statuses)
     say(f"{len(todo)} finding(s) to review ({', '.join(s.replace('_', ' ') for s in statuses)}). Keys: {KEYS_HELP}.")
     for number, finding in enumerate(todo, start=1):
@@ -95,8 +94,9 @@ def run_review(report: AuditReport, overrides: OverridesFile, reviewer: str, tod
             reason = ask("Reason (required)", "").strip()
         while isinstance(expires := _expiry(ask("Expires (YYYY-MM-DD, empty for none)", ""), today), str):
             say(f"  {expires}")
-        decisions[(finding.checklist, finding.requirement_id)] = Override(
-            requirement=finding.requirement_id, checklist=finding.checklist if several else None, status=status,
+        checklist = finding.checklist if several else None  # named only where an id could be ambiguous
+        decisions[(checklist, finding.requirement_id)] = Override(
+            requirement=finding.requirement_id, checklist=checklist, status=status,
             reason=reason, reviewer=reviewer, date=today, expires=expires)
         overrides = OverridesFile(overrides=list(decisions.values()), sign_off=overrides.sign_off)
         save(overrides)
