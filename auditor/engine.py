@@ -29,6 +29,7 @@ from auditor.models import (
 )
 from auditor.nlp import Vocabulary
 from auditor.passages import Corpus, Passage, build_corpus
+from auditor.statements import RuleEcho
 from auditor.summary import deadline_list, summarise
 
 MAX_QUOTES = 6
@@ -48,7 +49,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         known = sorted({p for c in checklists for p in c.profiles})
         raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
     vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(vocabulary_terms(checklists).items())))
-    corpus = build_corpus(documents, vocabulary)
+    corpus = build_corpus(documents, vocabulary, _echo(checklists))
     unreadable = [d.path for d in documents if d.error]
     contexts: dict[tuple[str, frozenset[str]], checks.EvalContext] = {}
     findings = []
@@ -91,6 +92,20 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
 def _vocabulary(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
     # Matchers are built once per process for a given set of checklists: building them is the costly part.
     return Vocabulary({name: list(phrases) for name, phrases in terms})
+
+
+_ECHOES: dict[tuple, RuleEcho] = {}
+
+
+def _echo(checklists: list[Checklist]) -> RuleEcho:
+    # The rules' own words, to know a passage or crosswalk cell that restates them (built once per process for a
+    # set of rules).
+    key = tuple((r.text, r.citation) for c in checklists for r in c.requirements)
+    if key not in _ECHOES:
+        if len(_ECHOES) > 8:
+            _ECHOES.clear()
+        _ECHOES[key] = RuleEcho([text for text, _ in key], [citation for _, citation in key])
+    return _ECHOES[key]
 
 
 def _identity(requirement: Requirement, checklist: Checklist) -> dict:

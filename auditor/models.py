@@ -44,7 +44,10 @@ class PhraseCheck(_Strict):
     documents: list[DocumentKind] = Field(default_factory=list)  # where evidence must be; elsewhere -> review
     prefer: list[DocumentKind] = Field(default_factory=list)  # where to look first; elsewhere still counts
     passages: list[Literal["sentence", "heading", "row"]] = Field(default_factory=list)  # empty: every kind
-    negation: bool = True  # a negated passage ("are not signed") is a candidate for review, never evidence
+    # Statement kinds that count as well as practice (auditor.statements): `[negated]` where the rule itself is a
+    # prohibition ("no disclosure without the member's authorization"), `[permission]` for a right it grants.
+    accept: list[Literal["permission", "purpose", "plan", "placeholder", "pointer", "negated"]] = Field(
+        default_factory=list)
 
     @model_validator(mode="after")
     def _has_terms(self) -> PhraseCheck:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from auditor import statements
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 
@@ -36,6 +37,22 @@ class Passage:
     row: int | None = None  # for a table row: its index (0 is the header row)
     # Terms of its lead: a table row's first cell, or the label of a "Label: value" sentence ("Measure: ...").
     lead_terms: set[str] = field(default_factory=set)
+    # What the passage asserts: the terms with at least one occurrence that is a statement of practice; for the
+    # others, the statement kinds of their occurrences (auditor.statements: "permission", "placeholder", ...).
+    asserted: set[str] = field(default_factory=set)
+    kinds: dict[str, frozenset[str]] = field(default_factory=dict)
+    # A passage that as a whole is not the plan's statement: "restates_rule" (the rule's own words, a crosswalk's
+    # question cell), else None.
+    statement: str | None = None
+    # The kinds of the cues whose scope reaches the end of a sentence ending with a colon: what its list items are
+    # ("The committee may:" introduces options).
+    trailing: frozenset[str] = frozenset()
+
+    def asserts(self, term: str, accept: frozenset[str] = frozenset()) -> bool:
+        """The passage says the term as practice, or only in the given other kinds."""
+        if term in self.asserted:
+            return True
+        return bool(accept) and term in self.terms and self.kinds.get(term, frozenset()) <= accept
 
     @property
     def section_key(self) -> tuple[int, tuple[str, ...]]:
@@ -54,25 +71,83 @@ class Corpus:
     title_terms: dict[int, set[str]]  # per document: the terms of its title and file name
 
 
-def _table_rows(blocks: list[tuple[int, Block]]) -> list[tuple[int, Block, str, str]]:
-    """Group table cells into rows: (first block index, first block, row text, header text)."""
+@dataclass
+class _Unit:
+    """One piece of text the pipeline reads as a whole: a heading, a paragraph or list item, or a table row."""
+
+    doc: int
+    block: int  # index of its (first) block
+    first: Block
+    text: str
+    kind: str  # heading, text, row
+    header: str = ""  # a row's table header row
+    # A row's cells: (column, first character, end character) in `text`, and the header row's cells by column.
+    cells: list[tuple[int, int, int]] = field(default_factory=list)
+    header_cells: dict[int, str] = field(default_factory=dict)
+    questions: set[int] = field(default_factory=set)  # columns that state the rule rather than answer it
+
+
+def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleEcho | None) -> list[_Unit]:
+    """Table cells grouped into rows, with each cell's place in the row's text and the header row's cells.
+
+    A crosswalk (a table whose first cells cite or quote the rule, the plan's answer beside them) gets those cells
+    marked as questions: the rule's words are not the plan's evidence, and the answer is read under them."""
     rows: dict[tuple[int | None, int | None], list[tuple[int, Block]]] = defaultdict(list)
     for index, block in blocks:
         rows[(block.table, block.row)].append((index, block))
-    headers = {table: " | ".join(b.text for _, b in cells if b.text)
-               for (table, row), cells in rows.items() if row == 0}
+    headers = {table: {b.col or 0: b.text for _, b in cells if b.text} for (table, row), cells in rows.items()
+               if row == 0}
+    questions = _question_columns(rows, echo) if echo is not None else {}
     result = []
     for (table, row), cells in rows.items():
-        text = " | ".join(b.text for _, b in cells if b.text)
-        if text:
-            header = headers.get(table, "") if row != 0 else ""
-            result.append((cells[0][0], cells[0][1], text, header))
+        parts, spans, at = [], [], 0
+        for _, b in cells:
+            if not b.text:
+                continue
+            if parts:
+                at += 3  # " | "
+            parts.append(b.text)
+            spans.append((b.col or 0, at, at + len(b.text)))
+            at += len(b.text)
+        if not parts:
+            continue
+        head = headers.get(table, {}) if row != 0 else {}
+        unit = _Unit(doc=d, block=cells[0][0], first=cells[0][1], text=" | ".join(parts), kind="row",
+                     header=" | ".join(head[c] for c in sorted(head)), cells=spans, header_cells=head)
+        if row != 0:
+            unit.questions = {c for c, a, z in spans if c in questions.get(table, set())
+                              or (echo is not None and echo.restates(unit.text[a:z]))}
+        result.append(unit)
     return result
 
 
-def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
-    """Split readable documents into passages and tag each with the terms the vocabulary finds."""
-    units: list[tuple[int, int, Block, str, str, str]] = []  # doc, block index, block, text, kind, header
+def _question_columns(rows: dict, echo: statements.RuleEcho) -> dict[int | None, set[int]]:
+    """Per table, the columns whose cells cite or quote the rule in most rows (at least two): a crosswalk's."""
+    tally: dict[int | None, dict[int, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for (table, row), cells in rows.items():
+        if row in (0, None):
+            continue
+        for _, b in cells:
+            if b.text:
+                tally[table][b.col or 0].append(echo.cites_or_echoes(b.text))
+    return {table: {c for c, flags in cols.items() if sum(flags) >= 2 and sum(flags) * 2 >= len(flags)}
+            for table, cols in tally.items()}
+
+
+# A cell that holds nothing yet: its column's subject is not given for this row ("Benchmark | TBD").
+_PLACEHOLDER_CELL = re.compile(
+    r"^\(?(tbd|tba|tbc|to be (determined|decided|confirmed|developed|added|updated|completed|provided|set|"
+    r"established|finalized|scheduled|assigned|identified)|under development|in development|pending|ongoing|"
+    r"on-?going|n/?a|none( set)?|not (set|yet (determined|set|assigned|identified|scheduled))|as[ -]needed|"
+    r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?\.?$", re.IGNORECASE)
+
+
+def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statements.RuleEcho | None = None) -> Corpus:
+    """Split readable documents into passages and tag each with the terms the vocabulary finds, and with what the
+    passage asserts of each (auditor.statements).
+
+    `echo`: the rules' own words, so that a passage restating them (or a crosswalk cell quoting them) is known."""
+    units: list[_Unit] = []
     for d, document in enumerate(documents):
         if document.error:
             continue
@@ -81,33 +156,68 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
             if block.kind == "table_cell":
                 cells.append((b, block))
             elif block.text.strip():
-                units.append((d, b, block, block.text, "heading" if block.kind == "heading" else "text", ""))
-        for b, block, text, header in _table_rows(cells):
-            units.append((d, b, block, text, "row", header))
-    units.sort(key=lambda u: (u[0], u[1]))
+                units.append(_Unit(d, b, block, block.text, "heading" if block.kind == "heading" else "text"))
+        units += _table_units(d, cells, echo)
+    units.sort(key=lambda u: (u.doc, u.block))
 
     passages: list[Passage] = []
-    header_terms: dict[str, set[str]] = {}  # a table's header row, matched once rather than once per row
-    docs = process(u[3] for u in units)
-    for (d, b, block, unit_text, kind, header), sdoc in zip(units, docs, strict=True):
-        matches = vocabulary.match(sdoc, unit_text)  # spaCy keeps the text as given: unit_text is sdoc.text
-        spans = _sentences(sdoc) if kind == "text" else [(0, len(sdoc))]
+    header_terms: dict[str, set[str]] = {}  # a table's header cell, matched once rather than once per row
+    docs = process(u.text for u in units)
+    for unit, sdoc in zip(units, docs, strict=True):
+        block = unit.first
+        matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
+        spans = _sentences(sdoc) if unit.kind == "text" else [(0, len(sdoc))]
+        ends = [(end - 1, end) for _start, end in spans if sdoc[end - 1].text == ":"] if unit.kind == "text" else []
+        found = statements.kinds_of(sdoc, [(s, e) for _n, s, e in matches] + ends)
+        kinds = found[:len(matches)]
+        trailing = dict(zip((e for _s, e in ends), found[len(matches):], strict=True))
+        question_tokens = _question_tokens(sdoc, unit)
+        blank_cols = _placeholder_columns(unit)
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
                 continue  # a table of contents names topics; it says nothing about them
-            terms = {name for name, s, _e in matches if start <= s < end}
-            lead = _lead_end(sdoc, start, end, kind == "row")
-            lead_terms = {name for name, s, _e in matches if start <= s < lead} if lead else set()
-            passages.append(Passage(doc=d, block=b, text=text, page=block.page, section=tuple(block.section),
-                                    kind="sentence" if kind == "text" else kind, terms=terms,
-                                    context=" > ".join([*block.section, header] if header else block.section),
-                                    block_kind=block.kind, row=block.row,
-                                    lead_terms=lead_terms))
-            if header:
-                if header not in header_terms:
-                    header_terms[header] = _terms_of(header, vocabulary)
-                passages[-1].context_terms |= header_terms[header]
+            inside = [(name, s, k) for (name, s, _e), k in zip(matches, kinds, strict=True) if start <= s < end]
+            terms = {name for name, _s, _k in inside}
+            lead = _lead_end(sdoc, start, end, unit.kind == "row")
+            lead_terms = {name for name, s, _k in inside if s < lead} if lead else set()
+            passage = Passage(doc=unit.doc, block=unit.block, text=text, page=block.page,
+                              section=tuple(block.section), kind="sentence" if unit.kind == "text" else unit.kind,
+                              terms=terms,
+                              context=" > ".join([*block.section, unit.header] if unit.header else block.section),
+                              block_kind=block.kind, row=block.row, lead_terms=lead_terms)
+            asked: set[str] = set()
+            for name, s, k in inside:
+                if s in question_tokens:
+                    asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
+                    continue
+                if sdoc[s].idx in blank_cols.get("label_chars", ()):
+                    k = k | {"placeholder"}
+                if not k:
+                    passage.asserted.add(name)
+                else:
+                    passage.kinds[name] = passage.kinds.get(name, frozenset()) | k
+            if asked:
+                passage.terms -= asked - {name for name, s, _k in inside if s not in question_tokens}
+                passage.context_terms |= asked
+                passage.lead_terms -= asked
+            for name in passage.asserted:
+                passage.kinds.pop(name, None)
+            if echo is not None and unit.kind == "text" and echo.restates(text):
+                passage.statement = "restates_rule"
+                passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
+                passage.asserted = set()
+            passage.trailing = trailing.get(end, frozenset())
+            passages.append(passage)
+            if unit.header_cells:
+                for col, cell in unit.header_cells.items():
+                    if col in blank_cols.get("columns", ()):
+                        continue  # this row gives nothing for the column's subject
+                    if cell not in header_terms:
+                        header_terms[cell] = _terms_of(cell, vocabulary)
+                    passage.context_terms |= header_terms[cell]
+
+
     _add_defined_terms(passages, vocabulary)
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)
@@ -123,6 +233,30 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary) -> Corpus:
 
 
 _MAX_LABEL_TOKENS = 6
+
+
+def _question_tokens(sdoc, unit: _Unit) -> set[int]:
+    """The tokens of a row's question cells."""
+    if not unit.questions:
+        return set()
+    ranges = [(a, z) for c, a, z in unit.cells if c in unit.questions]
+    return {t.i for t in sdoc if any(a <= t.idx < z for a, z in ranges)}
+
+
+def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
+    """A row's cells that hold only a placeholder: their columns (whose header's subject the row then lacks) and,
+    in a two-cell "label | value" row, the label's tokens' character offsets (the label's subject is a
+    placeholder)."""
+    if unit.kind != "row" or len(unit.cells) < 2:
+        return {}
+    blank = {c for c, a, z in unit.cells if _PLACEHOLDER_CELL.match(unit.text[a:z].strip())}
+    if not blank:
+        return {}
+    out: dict[str, set[int]] = {"columns": blank}
+    if len(unit.cells) == 2 and unit.cells[0][0] not in blank:
+        out["label_chars"] = set(range(unit.cells[0][1], unit.cells[0][2]))
+    return out
+
 
 
 def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:
@@ -179,6 +313,7 @@ def _add_defined_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
             for start, word, alias, terms in found:
                 if i > start and word in passage.text and alias.search(passage.text):
                     passage.terms |= terms
+                    passage.asserted |= terms
 
 
 _ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")
@@ -186,12 +321,14 @@ _ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")
 
 def _add_list_stems(passages: list[Passage]) -> None:
     """A list item's lead-in is its context: in "Provider shall maintain policies that: (a) protect ...",
-    item (a) carries the obligation of the sentence that introduces the list.
+    item (a) carries the obligation of the sentence that introduces the list, and in "The committee may: - invite
+    practitioners", each item is an option, as the lead-in's cue says.
 
     Items are list-item blocks, or paragraphs opening with an enumerator ("(a)", "2.") after a lead-in that
     ends with a colon, as contracts often lay them out.
     """
     stem: set[str] = set()
+    stem_kinds: frozenset[str] = frozenset()
     stem_key: tuple | None = None
     colon = False
     for passage in passages:
@@ -199,11 +336,16 @@ def _add_list_stems(passages: list[Passage]) -> None:
         is_item = passage.block_kind == "list_item" or (colon and bool(_ENUMERATOR.match(passage.text)))
         if is_item and stem_key == key:
             passage.context_terms |= stem
+            if stem_kinds:
+                for term in passage.terms:
+                    passage.kinds[term] = passage.kinds.get(term, frozenset()) | stem_kinds
+                passage.asserted = set()
         elif passage.kind == "sentence":
             # the last sentence before the items is their lead-in
             stem, stem_key, colon = passage.terms, key, passage.text.rstrip().endswith(":")
+            stem_kinds = passage.trailing if colon else frozenset()
         else:
-            stem, stem_key, colon = set(), None, False
+            stem, stem_key, colon, stem_kinds = set(), None, False, frozenset()
 
 
 def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:

@@ -75,11 +75,12 @@ def test_context_term_may_come_from_a_table_header():
     assert finding.evidence[0].quote == "Increase screening | Ann"
 
 
-def test_negated_passage_needs_review_and_is_not_evidence():
+def test_negated_passage_is_a_gap_shown_but_not_evidence():
     finding = run(PHRASE, ("The Board of Directors does not approve the program.", "other"))
-    assert finding.status == "needs_review"
+    assert finding.status == "partial"
     assert not finding.evidence
     assert finding.candidates[0].quote == "The Board of Directors does not approve the program."
+    assert finding.missing == ["a statement of practice (found only a negative statement)"]
     # "not limited to" does not negate
     assert run(PHRASE, ("The Board approves items including but not limited to the plan.", "other")).status == "met"
 
@@ -133,10 +134,18 @@ def test_all_of_met_and_not_met():
 
 
 def test_all_of_with_only_review_and_met_elements_needs_review():
-    text = "The Board approves the plan. Minutes are not signed. The QIC meets."
-    finding = run(ALL_OF, (text, "other"))
+    evidence = {**ALL_OF, "elements": {**ALL_OF["elements"], "signed_minutes": {
+        "type": "phrase", "all": ["minutes", "signed"], "documents": ["committee_minutes"]}}}
+    text = "The Board approves the plan. Minutes are signed. The QIC meets."
+    finding = run(evidence, (text, "other"))  # the signing is said, but not in minutes: a reviewer decides
     assert finding.status == "needs_review"
     assert finding.missing == ["signed_minutes"]
+
+
+def test_all_of_with_an_element_said_only_in_the_negative_is_partial():
+    finding = run(ALL_OF, ("The Board approves the plan. Minutes are not signed. The QIC meets.", "other"))
+    assert finding.status == "partial"
+    assert finding.missing == ["signed_minutes.a statement of practice (found only a negative statement)"]
 
 
 def test_any_of_takes_the_first_met_alternative():

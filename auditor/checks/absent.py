@@ -19,7 +19,8 @@ def evaluate(check: AbsentCheck, ctx: EvalContext, run) -> CheckResult:
     for _ in range(_MAX_CLEARED):
         found = run(check.check, sub)
         flagged = list(dict.fromkeys([*found.evidence, *found.candidates]))
-        if found.status != "met" or not flagged:
+        # A flag said in any way counts ("Benchmark: TBD" is a placeholder, which is the point of the flag).
+        if found.status == "not_met" or not flagged:
             return CheckResult(status="met")
         if check.unless is None:
             break

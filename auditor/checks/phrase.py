@@ -1,53 +1,53 @@
 """`phrase`: all the terms of the check occur together within one scope (sentence, window, paragraph, section).
 
-A keyword somewhere in the file is not evidence: the terms must share a scope, and a passage that says the
-opposite ("minutes are not signed") or sits in the wrong kind of document is only a candidate for review.
+A keyword somewhere in the file is not evidence: the terms must share a scope, and each must be asserted as
+practice (auditor.statements). Terms that occur only in an option, a plan, a placeholder, a pointer, a purpose
+statement, a negation or the rule's own words make the finding `partial`, with the passage and the reason; a
+passage in the wrong kind of document is a candidate for review.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import PhraseCheck
+from auditor.statements import LABELS
 
-_NEGATION = re.compile(r"\b(not|never|neither|nor|cannot|no longer)\b|n't\b", re.IGNORECASE)
-# Phrases that contain a negation word but do not negate the statement.
-_NOT_NEGATION = re.compile(r"\bnot limited to\b|\bwhether or not\b|\bnot only\b|\bif not\b|\bnot less than\b"
-                           r"|\bnot later than\b|\bnot to exceed\b", re.IGNORECASE)
+if TYPE_CHECKING:  # passages pulls in spaCy, which `explain` must not pay for
+    from auditor.passages import Passage
 
-
-def negated(text: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
+Says = Callable[["Passage", str], bool]
 
 
 def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: list[str],
-           alternatives: list[str]) -> list[int] | None:
+           alternatives: list[str], says: Says) -> list[int] | None:
     """The passages of the group that carry the terms, or None when some term is absent.
 
+    `says(passage, term)`: whether a passage counts as saying a term (as practice, or at all).
     One passage that says it all is better evidence than several that each say a part, so it is preferred.
     """
     passages = ctx.corpus.passages
-    must, any_of = set(required), set(alternatives)
-    wanted = must | set(contextual)
     for i in group:
-        terms = passages[i].terms
-        if must <= terms and (not any_of or terms & any_of) and wanted <= terms | passages[i].context_terms:
+        p = passages[i]
+        if (all(says(p, t) for t in required) and (not alternatives or any(says(p, t) for t in alternatives))
+                and all(says(p, t) or t in p.context_terms for t in contextual)):
             return [i]
     chosen: list[int] = []
     for term in required:
-        hit = next((i for i in group if term in passages[i].terms), None)
+        hit = next((i for i in group if says(passages[i], term)), None)
         if hit is None:
             return None
         chosen.append(hit)
     for term in contextual:
-        hit = next((i for i in group if term in passages[i].terms), None)
+        hit = next((i for i in group if says(passages[i], term)), None)
         if hit is not None:
             chosen.append(hit)
         elif not any(term in passages[i].context_terms for i in group):
             return None
     if alternatives:
-        hit = next((i for i in group if passages[i].terms & any_of), None)
+        hit = next((i for i in group if any(says(passages[i], t) for t in alternatives)), None)
         if hit is None:
             return None
         chosen.append(hit)
@@ -79,7 +79,17 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
         seeds = [i for i in seeds if ctx.corpus.passages[i].kind in check.passages]
 
     passages = ctx.corpus.passages
+    accept = frozenset(check.accept)
+
+    def practice(p: Passage, term: str) -> bool:
+        return p.asserts(term, accept)
+
+    def mentioned(p: Passage, term: str) -> bool:
+        return term in p.terms
+
     candidates: list[int] = []
+    said_otherwise: list[int] = []  # the terms together, but not as practice
+    kinds: set[str] = set()
     notes: set[str] = set()
     seen: set[tuple[int, ...]] = set()
     found: list[list[int]] = []
@@ -93,13 +103,18 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
             if key in seen:
                 continue
             seen.add(key)
-            hit = _cover(ctx, group, required, contextual, alternatives)
-            if hit is None or any(passages[i].terms & excluded for i in hit):
+            hit = _cover(ctx, group, required, contextual, alternatives, practice)
+            if hit is None:
+                loose = _cover(ctx, group, required, contextual, alternatives, mentioned)
+                if loose is not None and not any(passages[i].terms & excluded for i in loose):
+                    said_otherwise.extend(loose)
+                    kinds.update(k for i in loose for t in (*required, *alternatives)
+                                 if t in passages[i].terms and not practice(passages[i], t)
+                                 for k in (passages[i].kinds.get(t) or {passages[i].statement or "negated"}))
                 continue
-            if check.negation and any(negated(passages[i].text) for i in hit):
-                notes.add("a passage with the terms is worded in the negative")
-                candidates.extend(hit)
-            elif check.documents and ctx.kind_of(hit[0]) not in check.documents:
+            if any(passages[i].terms & excluded for i in hit):
+                continue
+            if check.documents and ctx.kind_of(hit[0]) not in check.documents:
                 notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
                 candidates.extend(hit)
             else:
@@ -110,6 +125,12 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     if candidates:
         return CheckResult(status="needs_review", candidates=list(dict.fromkeys(candidates)), notes=sorted(notes),
                            nearest=nearest)
+    if said_otherwise:
+        # On topic, but not said as practice: a gap with the passage shown, not "nothing found".
+        why = "; ".join(LABELS.get(k, k) for k in sorted(kinds))
+        return CheckResult(status="partial", candidates=list(dict.fromkeys(said_otherwise))[:_NEAREST],
+                           missing=[f"a statement of practice (found only {why})"],
+                           notes=[f"found only {why}"], nearest=nearest)
     return CheckResult(status="not_met", nearest=nearest)
 
 

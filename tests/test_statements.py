@@ -1,0 +1,78 @@
+"""What a statement asserts (auditor.statements): only statements of practice meet a requirement.
+
+Each case is a sentence a plan might write; the phrase check looks for the Board approving, and the finding says
+why words that are present do not count.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_checks import PHRASE, run
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The Board of Directors may approve the program.", "an option, not a practice"),
+    ("The Board of Directors is encouraged to approve the program.", "an option, not a practice"),
+    ("The purpose of this policy is to describe how the Board of Directors approves the program.",
+     "a statement of a document's purpose"),
+    ("The Board of Directors will begin to approve the program in 2026.", "a plan for later"),
+    ("Board of Directors approval of the program: TBD.", "a placeholder"),
+    ("The Board of Directors approval process is described in Appendix B.", "a pointer to another document"),
+    ("See the bylaws for how the Board of Directors approves the program.", "a pointer to another document"),
+    ("The Board of Directors has not yet approved the program.", "a negative statement"),
+])
+def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind):
+    finding = run(PHRASE, (text, "other"))
+    assert finding.status == "partial", finding.rationale
+    assert not finding.evidence
+    assert finding.candidates[0].quote == text
+    assert kind in finding.missing[0]
+
+
+@pytest.mark.parametrize("text", [
+    "The Board of Directors approves the program each year.",
+    "The Board of Directors shall approve the program each year.",
+    "The Board of Directors will approve the program each year.",  # a commitment, not a plan to create something
+    "The Board of Directors approves the program, and members may comment on it.",  # the option is the members'
+    "The Board of Directors approves items including but not limited to the program.",
+    "When the plan is not ready, the Board of Directors approves the program at its next meeting.",
+])
+def test_a_statement_of_practice_is_evidence_even_beside_other_kinds(text):
+    assert run(PHRASE, (text, "other")).status == "met"
+
+
+def test_a_cue_governs_only_its_own_part_of_the_sentence():
+    # "as needed" qualifies the revising only: the approval is practice.
+    text = "The Board of Directors approves the program and revises it as needed."
+    assert run(PHRASE, (text, "other")).status == "met"
+    text = "The Board of Directors approves the program as needed."
+    assert run(PHRASE, (text, "other")).status == "partial"
+
+
+def test_a_list_introduced_as_options_gives_options():
+    evidence = {"type": "phrase", "all": ["approve"], "context": ["board"]}
+    text = "The Board of Directors may:\n\n- approve the program;\n- review the minutes.\n"
+    assert run(evidence, (text, "other")).status == "partial"
+    text = "The Board of Directors will:\n\n- approve the program;\n- review the minutes.\n"
+    assert run(evidence, (text, "other")).status == "met"
+
+
+def test_accept_lets_a_rule_that_is_itself_a_prohibition_count_negated_words():
+    evidence = {**PHRASE, "accept": ["negated"]}
+    assert run(evidence, ("The Board of Directors does not approve the program.", "other")).status == "met"
+
+
+def test_a_placeholder_cell_removes_its_column_from_the_row():
+    evidence = {"type": "phrase", "all": [["diabetes"]], "context": [["benchmark"]]}
+    table = "| Study | Benchmark |\n| --- | --- |\n| Diabetes eye exams | TBD |\n| Diabetes HbA1c | 72% |\n"
+    finding = run(evidence, (table, "other"))
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "Diabetes HbA1c | 72%"
+    only_blank = "| Study | Benchmark |\n| --- | --- |\n| Diabetes eye exams | TBD |\n"
+    assert run(evidence, (only_blank, "other")).status == "not_met"
+
+
+def test_a_label_whose_value_is_a_placeholder_is_not_said():
+    evidence = {"type": "phrase", "all": [["benchmark"]]}
+    assert run(evidence, ("| Benchmark | Ongoing |\n| --- | --- |\n| Goal | 80% |\n", "other")).status == "partial"
