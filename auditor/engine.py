@@ -23,6 +23,7 @@ from auditor.models import (
     Evidence,
     Finding,
     InputEntry,
+    NameEntry,
     Requirement,
     SubmissionFacts,
     ToolInfo,
@@ -49,7 +50,11 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         known = sorted({p for c in checklists for p in c.profiles})
         raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
     vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(vocabulary_terms(checklists).items())))
-    corpus = build_corpus(documents, vocabulary, _echo(checklists))
+    role_terms: dict[str, list[str]] = {}
+    for checklist in checklists:
+        for role, term in checklist.roles.items():
+            role_terms.setdefault(role, []).append(term_key(term, checklist))
+    corpus = build_corpus(documents, vocabulary, _echo(checklists), role_terms, facts.names_given(), facts.hmo_name)
     unreadable = [d.path for d in documents if d.error]
     contexts: dict[tuple[str, frozenset[str]], checks.EvalContext] = {}
     findings = []
@@ -79,6 +84,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         submission=facts,
         checklists=[ChecklistRef(id=c.id, title=c.title, version=c.version) for c in checklists],
         documents=[_entry(d) for d in documents],
+        names=_names(corpus),
         inputs=[InputEntry(checklist=cid, name=name, path=t.source or None, rows=len(t.rows), error=t.error)
                 for cid, named in sorted((tables or {}).items()) for name, t in sorted(named.items())],
         findings=findings,
@@ -247,6 +253,27 @@ def _evidence(passage: Passage, corpus: Corpus) -> Evidence:
     document = corpus.documents[passage.doc]
     return Evidence(document=document.path, page=passage.page, quote=" ".join(passage.text.split()),
                     section=" > ".join(passage.section) or None)
+
+
+def _names(corpus: Corpus) -> list[NameEntry]:
+    """How the plan names things, for the report: one entry per name, with its passage."""
+    from auditor.roles import spec
+
+    labels = {role: r["label"] for role, r in spec()["roles"].items()}
+    out = []
+    for name in corpus.names:
+        if name.name.startswith("The ") and any(n.name == "the " + name.name[4:] for n in corpus.names):
+            continue  # the capitalised twin of a short form
+        entry = NameEntry(role=name.role, label=labels.get(name.role), name=name.name, means=name.means,
+                          how=name.how, foreign=name.foreign)
+        if name.passage is not None:
+            evidence = _evidence(corpus.passages[name.passage], corpus)
+            entry = entry.model_copy(update={"document": evidence.document, "page": evidence.page,
+                                             "quote": evidence.quote})
+        out.append(entry)
+    # roles first, in the order roles.yaml gives them; other defined names after, in order of appearance
+    rank = {role: r for r, role in enumerate(spec()["roles"])}
+    return sorted(out, key=lambda e: rank.get(e.role, len(rank)))
 
 
 def _entry(document: Document) -> DocumentEntry:

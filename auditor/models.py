@@ -272,6 +272,17 @@ class AbsentCheck(_Strict):
     flag: str = "a red flag"  # what the passages found are, for the rationale ("benchmark left undetermined")
 
 
+class ApprovalCheck(_Strict):
+    """A document of one of `of` kinds approved by one of `by` roles (auditor/relations.py): the relation, not the
+    words near each other. Approval by another body, a receipt "for information", a submission "for approval" or an
+    approval only planned is `partial`, with what was found."""
+
+    type: Literal["approval"]
+    of: list[DocumentKind]
+    by: list[Literal["governing_body", "qm_committee", "physician_leader", "quality_unit"]] = Field(
+        default_factory=lambda: ["governing_body"])
+
+
 class AllOfCheck(_Strict):
     """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
 
@@ -289,7 +300,7 @@ class AnyOfCheck(_Strict):
 
 Check = Annotated[
     PhraseCheck | SectionCheck | DocumentCheck | CountCheck | RecencyCheck | ReviewerCheck | RowsCheck | MetricCheck
-    | WordLimitCheck | EachCheck | AbsentCheck | AllOfCheck | AnyOfCheck,
+    | WordLimitCheck | EachCheck | AbsentCheck | ApprovalCheck | AllOfCheck | AnyOfCheck,
     Field(discriminator="type"),
 ]
 EachCheck.model_rebuild()
@@ -420,6 +431,9 @@ class Checklist(_Strict):
     inputs: dict[str, InputSpec] = Field(default_factory=dict)
     parameters: dict[str, Number | str] = Field(default_factory=dict)
     terms: dict[str, list[str]] = Field(default_factory=dict)
+    # The roles of auditor/roles.yaml the rules speak of, each the term that names it: the plan's own names for a
+    # role (learned from the submission) then say that term.
+    roles: dict[str, str] = Field(default_factory=dict)
     sections: list[ChecklistSection]
 
     @field_validator("terms", mode="before")
@@ -433,6 +447,13 @@ class Checklist(_Strict):
 
     @model_validator(mode="after")
     def _link(self) -> Checklist:
+        from auditor.roles import spec
+
+        for role, term in self.roles.items():
+            if role not in spec()["roles"]:
+                raise ValueError(f"roles: unknown role {role!r}; known: {', '.join(sorted(spec()['roles']))}")
+            if term not in self.terms:
+                raise ValueError(f"roles: {role} names the unknown term {term!r}")
         seen: set[str] = set()
         for section in self.sections:
             for req in section.requirements:
@@ -476,6 +497,22 @@ class SubmissionFacts(_Strict):
     examination: Examination | None = None
     parameters: dict[str, float | int | str] = Field(default_factory=dict)  # overrides of checklist parameters
     dates: dict[str, dt.date] = Field(default_factory=dict)  # dates that start clocks: cquic_request, outreach
+    # The plan's own names for roles, where the reading of the documents needs setting or correcting:
+    # `roles: {qm_committee: Clinical Excellence Group}` (a name or a list of names per role).
+    roles: dict[str, str | list[str]] = Field(default_factory=dict)
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, roles: dict) -> dict:
+        from auditor.roles import spec
+
+        unknown = sorted(set(roles) - set(spec()["roles"]))
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(sorted(spec()['roles']))}")
+        return roles
+
+    def names_given(self) -> dict[str, list[str]]:
+        return {role: [names] if isinstance(names, str) else list(names) for role, names in self.roles.items()}
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -539,6 +576,20 @@ class InputEntry(BaseModel):
     path: str | None
     rows: int
     error: str | None
+
+
+class NameEntry(BaseModel):
+    """How the plan names a role (or a thing it defines), and the passage that shows it."""
+
+    role: str | None  # a role of auditor/roles.yaml; None for another defined name
+    label: str | None  # the role in words: "the QM committee"
+    name: str  # as the submission writes it
+    means: str  # what it stands for
+    how: str  # how it was learned
+    document: str | None = None
+    page: int | None = None
+    quote: str | None = None
+    foreign: bool = False  # another organisation's body, not the HMO's
 
 
 class ChecklistRef(BaseModel):
@@ -608,6 +659,7 @@ class AuditReport(BaseModel):
     checklists: list[ChecklistRef]
     documents: list[DocumentEntry]
     inputs: list[InputEntry] = Field(default_factory=list)
+    names: list[NameEntry] = Field(default_factory=list)  # how the plan names things
     findings: list[Finding]
     deadlines: list[DeadlineEntry] = Field(default_factory=list)
     cure_period_days: int = 30  # corrective actions for gaps are due this many days after the audit date

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from auditor import statements
+from auditor import relations, roles, statements
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 
@@ -47,6 +47,14 @@ class Passage:
     # The kinds of the cues whose scope reaches the end of a sentence ending with a colon: what its list items are
     # ("The committee may:" introduces options).
     trailing: frozenset[str] = frozenset()
+    # The characters of the passage's text that cues reach, with their kinds: (start, end, kinds).
+    marks: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
+    # A crosswalk row's question cells, as character spans of its text: the rule's words, not the plan's.
+    questions: list[tuple[int, int]] = field(default_factory=list)
+
+    def kinds_at(self, start: int, end: int) -> frozenset[str]:
+        """The statement kinds of the cues reaching any character in [start, end) of the text."""
+        return frozenset().union(*(k for a, z, k in self.marks if a < end and z > start))
 
     def asserts(self, term: str, accept: frozenset[str] = frozenset()) -> bool:
         """The passage says the term as practice, or only in the given other kinds."""
@@ -69,6 +77,8 @@ class Corpus:
     by_section: dict[tuple[int, tuple[str, ...]], list[int]]
     by_block: dict[tuple[int, int], list[int]]
     title_terms: dict[int, set[str]]  # per document: the terms of its title and file name
+    names: list[roles.Name] = field(default_factory=list)  # how the plan names things
+    relations: list[relations.Relation] = field(default_factory=list)  # approvals, by what, whom and when
 
 
 @dataclass
@@ -142,11 +152,14 @@ _PLACEHOLDER_CELL = re.compile(
     r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?\.?$", re.IGNORECASE)
 
 
-def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statements.RuleEcho | None = None) -> Corpus:
+def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statements.RuleEcho | None = None,
+                 role_terms: dict[str, list[str]] | None = None, given_names: dict[str, list[str]] | None = None,
+                 hmo_name: str | None = None) -> Corpus:
     """Split readable documents into passages and tag each with the terms the vocabulary finds, and with what the
-    passage asserts of each (auditor.statements).
+    passage asserts of each (auditor.statements); then learn the plan's own names for things (auditor.roles).
 
-    `echo`: the rules' own words, so that a passage restating them (or a crosswalk cell quoting them) is known."""
+    `echo`: the rules' own words, so that a passage restating them (or a crosswalk cell quoting them) is known.
+    `role_terms`: the checklists' terms for each role; `given_names`: names from submission.yaml, by role."""
     units: list[_Unit] = []
     for d, document in enumerate(documents):
         if document.error:
@@ -167,10 +180,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         block = unit.first
         matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
         spans = _sentences(sdoc) if unit.kind == "text" else [(0, len(sdoc))]
-        ends = [(end - 1, end) for _start, end in spans if sdoc[end - 1].text == ":"] if unit.kind == "text" else []
-        found = statements.kinds_of(sdoc, [(s, e) for _n, s, e in matches] + ends)
-        kinds = found[:len(matches)]
-        trailing = dict(zip((e for _s, e in ends), found[len(matches):], strict=True))
+        marks = statements.token_kinds(sdoc)
+        kinds = [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) if marks else frozenset()
+                 for _n, s, e in matches]
         question_tokens = _question_tokens(sdoc, unit)
         blank_cols = _placeholder_columns(unit)
         for start, end in spans:
@@ -197,6 +209,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     passage.asserted.add(name)
                 else:
                     passage.kinds[name] = passage.kinds.get(name, frozenset()) | k
+            if unit.questions:
+                passage.questions = [(a, z) for c, a, z in unit.cells if c in unit.questions]
             if asked:
                 passage.terms -= asked - {name for name, s, _k in inside if s not in question_tokens}
                 passage.context_terms |= asked
@@ -207,7 +221,14 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            passage.trailing = trailing.get(end, frozenset())
+            if marks:
+                # What a colon-ended lead-in leaves open for its list items, and where the cues reach (character
+                # offsets in the passage's text), for names found later in it (auditor.roles).
+                if sdoc[end - 1].text == ":":
+                    passage.trailing = marks.get(end - 1, frozenset())
+                base = sdoc[start].idx + (len(sdoc[start:end].text) - len(sdoc[start:end].text.lstrip()))
+                passage.marks = [(sdoc[i].idx - base, sdoc[i].idx - base + len(sdoc[i].text), k)
+                                 for i, k in sorted(marks.items()) if start <= i < end]
             passages.append(passage)
             if unit.header_cells:
                 for col, cell in unit.header_cells.items():
@@ -218,7 +239,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     passage.context_terms |= header_terms[cell]
 
 
-    _add_defined_terms(passages, vocabulary)
+    names = roles.discover(passages, documents, vocabulary, role_terms or {}, given_names, hmo_name)
+    roles.apply(passages, names, vocabulary, documents)
+    found = relations.extract(passages, documents, roles.agent_reader(names, vocabulary, role_terms or {}))
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)
     title_terms = _title_terms(documents, vocabulary)
@@ -229,7 +252,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         by_section[passage.section_key].append(i)
         by_block[(passage.doc, passage.block)].append(i)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
-                  title_terms=title_terms)
+                  title_terms=title_terms, names=names, relations=found)
 
 
 _MAX_LABEL_TOKENS = 6
@@ -283,37 +306,6 @@ def _sentences(sdoc) -> list[tuple[int, int]]:
 
 def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
     return {name for name, _s, _e in vocabulary.match(next(iter(process([text]))))}
-
-
-# 'The Quality Improvement Council (the "Council")': a defined short form, used for the full name after it.
-_DEFINITION = re.compile(r"(?P<full>[A-Z][\w&/,' -]{2,80}?)\s*\((?:the\s+|hereinafter\s+(?:the\s+)?)?[\"“”']"
-                         r"(?P<alias>[A-Z][\w&/ -]{1,30}?)[\"“”']\)")
-
-
-def _add_defined_terms(passages: list[Passage], vocabulary: Vocabulary) -> None:
-    """Where a document defines a short form ("Quality Improvement Council (the "Council")"), later
-    passages that use the short form carry the terms of the full name: "the Council orders actions"
-    is the committee ordering actions."""
-    # Both loops test a plain substring first ("(" and the alias itself), which every match needs: running the
-    # regexes on every passage of a long document cost a good part of a second.
-    definitions: dict[int, list[tuple[int, str, re.Pattern, set[str]]]] = {}
-    for i, passage in enumerate(passages):
-        if "(" not in passage.text:
-            continue
-        for match in _DEFINITION.finditer(passage.text):
-            terms = _terms_of(match.group("full"), vocabulary)
-            if terms:
-                word = match.group("alias")
-                alias = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
-                definitions.setdefault(passage.doc, []).append((i, word, alias, terms))
-    for doc, found in definitions.items():
-        for i, passage in enumerate(passages):
-            if passage.doc != doc:
-                continue
-            for start, word, alias, terms in found:
-                if i > start and word in passage.text and alias.search(passage.text):
-                    passage.terms |= terms
-                    passage.asserted |= terms
 
 
 _ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")

@@ -32,7 +32,6 @@ LABELS = {
     "negated": "a negative statement",
     "restates_rule": "the rule's own words",
 }
-_GROUP = "hmo_audit_targets"
 
 
 @functools.cache
@@ -66,39 +65,80 @@ def _rules():
     return rules
 
 
+# Words too common to tell whether a passage may hold a cue.
+_COMMON = frozenset(["is", "are", "has", "have", "will", "shall", "the", "this", "to", "be", "a", "an", "of", "in",
+                     "on", "they", "it", "for", "as", "at", "by", "or", "and"])
+
+
 @functools.cache
-def _context():
-    """One ConText component per process, bound to the project's pipeline (its vocabulary and tokenizer)."""
-    from medspacy.context import ConText
+def _machine():
+    """ConText's matcher with the cues, and the words a doc must hold one of for any cue to match (most passages
+    hold none, and skip the matching)."""
+    from medspacy.common.medspacy_matcher import MedspacyMatcher
 
     from auditor.nlp import pipeline
 
     nlp = pipeline()
-    component = ConText(nlp, name="hmo_audit_statements", rules=None, input_span_type="group",
-                        span_group_name=_GROUP, span_attrs=None, prune_on_target_overlap=False)
-    component.add(_rules())
-    return component
+    matcher = MedspacyMatcher(nlp, name="hmo_audit_statements", phrase_matcher_attr="LOWER", prune=True)
+    rules = _rules()
+    matcher.add(rules)
+    triggers: set[str] = set()
+    for rule in rules:
+        if rule.direction in ("PSEUDO", "TERMINATE"):
+            continue
+        if rule.pattern is None:  # the longest uncommon word of the phrase: the one least likely to be everywhere
+            words = rule.literal.lower().split()
+            triggers.add(max(words, key=lambda w: (w not in _COMMON, len(w))))
+        else:  # the required token whose words are the least common ("purpose", "describes")
+            sets = [t["LOWER"]["IN"] if isinstance(t["LOWER"], dict) else [t["LOWER"]]
+                    for t in rule.pattern if t.get("OP") != "?" and "LOWER" in t]
+            triggers.update(min(sets, key=lambda words: (sum(w in _COMMON for w in words), len(words))))
+    strings = nlp.vocab.strings
+    return matcher, frozenset(strings.add(w) for w in triggers)
+
+
+def token_kinds(doc) -> dict[int, frozenset[str]]:
+    """The statement kinds of each token of the doc that some cue's scope covers (tokens not listed: practice).
+
+    ConText proper links cue modifiers to given target spans; here every token is a potential target (terms, and
+    the plan's own names found later, are spans of tokens), so the cue scopes that ConText computes are read off
+    per token instead: the same scopes, without a targets-by-modifiers loop over every token."""
+    from medspacy.context.context_graph import ConTextGraph
+    from medspacy.context.context_modifier import ConTextModifier
+    from spacy.attrs import LOWER
+
+    matcher, triggers = _machine()
+    if not len(doc) or triggers.isdisjoint(doc.count_by(LOWER)):
+        return {}
+    matches = matcher(doc)
+    if not matches:
+        return {}
+    strings = doc.vocab.strings
+    graph = ConTextGraph(prune_on_modifier_overlap=False)
+    graph.modifiers = [ConTextModifier(matcher.rule_map[strings[m]], s, e, doc) for m, s, e in matches]
+    if all(m.direction in ("PSEUDO", "TERMINATE") for m in graph.modifiers):
+        return {}
+    graph.update_scopes()
+    marks: dict[int, set[str]] = {}
+    for modifier in graph.modifiers:
+        kind = modifier.category.lower()
+        if modifier.direction in ("PSEUDO", "TERMINATE") or kind not in KINDS:
+            continue
+        first, last = modifier.scope_span
+        cue_start, cue_end = modifier.modifier_span
+        for i in range(max(first, 0), min(last, len(doc))):
+            if not cue_start <= i < cue_end:
+                marks.setdefault(i, set()).add(kind)
+    return {i: frozenset(k) for i, k in marks.items()}
 
 
 def kinds_of(doc, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
-    """For each (start, end) token span of the doc, the statement kinds of the cues whose scope covers it
-    (empty: a statement of practice)."""
-    if not spans or not len(doc):
+    """For each (start, end) token span of the doc, the statement kinds of the cues whose scope covers any of
+    its tokens (empty: a statement of practice)."""
+    marks = token_kinds(doc)
+    if not marks:
         return [frozenset()] * len(spans)
-    from spacy.tokens import Span
-
-    unique = sorted(set(spans))
-    doc.spans[_GROUP] = [Span(doc, s, e) for s, e in unique]
-    _context()(doc)
-    found: dict[tuple[int, int], set[str]] = {}
-    for target, modifier in doc._.context_graph.edges:
-        category = modifier.category.lower()
-        if category in KINDS:
-            found.setdefault((target.start, target.end), set()).add(category)
-    del doc.spans[_GROUP]
-    doc._.context_graph = None
-    return [frozenset(found.get(span, ())) for span in spans]
-
+    return [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) for s, e in spans]
 
 _WORD = re.compile(r"[a-z][a-z-]{2,}")
 _STOP = frozenset([
@@ -113,7 +153,9 @@ _STOP = frozenset([
 _GENERIC_ACTOR = re.compile(r"\b(HMOs?|health maintenance organi[sz]ations?|carriers?)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"^\s*[\"“'‘]|[\"”'’]\s*$")
 _MODAL = re.compile(r"\b(shall|must)\b", re.IGNORECASE)
-_GENERIC_CITATION = r"§|\bC\.?M\.?R\.?\b|\bC\.?F\.?R\.?\b|\bU\.?S\.?C\.?\b"
+# A citation in any rule's style: "§ 1.03", "10-144 CMR", "42 CFR 438.330(b)", "1.03-1(C)".
+_GENERIC_CITATION = (r"§|\bC\.?M\.?R\.?\b|\bC\.?F\.?R\.?\b|\bU\.?S\.?C\.?\b"
+                     r"|\b\d{1,3}\.\d{1,4}(?:-\d{1,3})?\s?\((?:[A-Za-z]|\d{1,2})\)")
 
 
 def _content(text: str) -> set[str]:

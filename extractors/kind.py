@@ -13,7 +13,7 @@ from auditor.document import DocumentKind
 # phrase "QI program" turns up in the titles of nearly every other kind.
 _PATTERNS: list[tuple[str, list[str]]] = [
     ("committee_minutes", [r"\bminutes\b", r"\bmeeting of the\b.{0,80}\bcommittee\b"]),
-    ("work_plan", [r"\bwork\s*-?\s*plans?\b"]),
+    ("work_plan", [r"\bwork\s*-?\s*plans?\b", r"\bannual\s+(?:[\w-]+\s+){0,2}plan\b"]),
     (
         "annual_evaluation",
         [
@@ -27,7 +27,10 @@ _PATTERNS: list[tuple[str, list[str]]] = [
     ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b"]),
     # A "QM Plan" is the program's written description, even when it is laid out as a policy manual.
     ("qmp_description", [r"\bq(?:m|i|a|api) plan\b", r"\bquality (?:management|improvement|assurance) plan\b",
-                         r"\bprogram description\b"]),
+                         r"\bprogram description\b",
+                         # the program's own manual is its written description, unlike a provider or claims manual
+                         r"\b(?:q[mia]|quality(?: (?:management|improvement|assurance))?) program (?:manual|booklet"
+                         r"|handbook|document)\b"]),
     # Not one of the document kinds: phrases that say the file is something else (a manual, a form,
     # an audit report) and must not fall through to "contract" or "program description".
     ("other", [r"\baudit(?:s|ed|ing)?\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b",
@@ -96,3 +99,15 @@ def guess_kind(title: str | None, headings: list[str], filename: str) -> Documen
     # Ties go to the more specific kind.
     best = max(scores, key=lambda k: (scores[k], -order.index(k)))
     return best  # type: ignore[return-value]
+
+
+def document_kinds_in(text: str) -> list[str]:
+    """The kinds of document a phrase names, one per conjunct ("the QI Program Description and the 2025 Work Plan"
+    -> qmp_description, work_plan; "the Annual QI Program Evaluation" -> annual_evaluation alone, its head noun
+    deciding). "other" (a manual, an audit) is not a kind of quality-program document."""
+    kinds: list[str] = []
+    for part in re.split(r",|;|\band\b|\bor\b|&", text):
+        kind = _kind_of(part)
+        if kind is not None and kind != "other" and kind not in kinds:
+            kinds.append(kind)
+    return kinds

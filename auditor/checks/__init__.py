@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from auditor.checks import (
     absent,
+    approval,
     composite,
     count,
     document,
@@ -25,6 +26,7 @@ from auditor.models import (
     AbsentCheck,
     AllOfCheck,
     AnyOfCheck,
+    ApprovalCheck,
     Check,
     CountCheck,
     DocumentCheck,
@@ -43,7 +45,7 @@ __all__ = ["CheckResult", "EvalContext", "run", "describe"]
 # Check types that look at the text directly.
 _LEAVES = {PhraseCheck: phrase, SectionCheck: section, DocumentCheck: document, CountCheck: count,
            RecencyCheck: recency, ReviewerCheck: reviewer, RowsCheck: rows, MetricCheck: metric,
-           WordLimitCheck: word_limit}
+           WordLimitCheck: word_limit, ApprovalCheck: approval}
 
 
 def run(check: Check, ctx: EvalContext) -> CheckResult:

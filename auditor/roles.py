@@ -1,0 +1,462 @@
+"""How the plan names things: the submission's own names for the roles the rules speak of, learned from the text.
+
+A plan calls its committee "the Care Quality Circle", defines "Quality Improvement and Health Equity Committee
+(QIHEC)" once and writes "QIHEC" after, calls itself "the Company" and its board "our Trustees". This step finds
+such names, each with the passage that shows it, and makes every later mention of a name carry the terms of what it
+stands for, so the rules' terms (`qm_committee`, `governing_body`, ...) find them:
+
+- definitions: an acronym after its full name, a quoted short form ("(the "Committee")", 'Board of Trustees, "our
+  Trustees"'), "X means Y", "hereinafter X";
+- descriptions of function: a name opening a sentence whose verb is the role's function and whose object is the
+  program ("The Care Quality Circle runs our quality work"), or "X is/serves as <the role>";
+- short forms: "the Circle" after "the Care Quality Circle", where no other name found ends so;
+- in a contract written to its reader, "you" is the practitioner it binds;
+- `roles:` in submission.yaml, which sets or corrects a role in one line.
+
+A board named for another organisation (a parent company's, a health system's) is not the HMO's governing body: its
+mentions lose the governing-body terms, and the report says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import yaml
+
+if TYPE_CHECKING:
+    from auditor.document import Document
+    from auditor.nlp import Vocabulary
+    from auditor.passages import Passage
+
+
+@dataclass
+class Name:
+    """One name the submission uses for a role (or for a thing it defines), and where that is shown."""
+
+    name: str
+    means: str  # what the name stands for: the full name, or the role's canonical name
+    how: str  # how it was learned, in words
+    role: str | None = None  # a role of roles.yaml, when the name is one
+    passage: int | None = None  # the passage that shows it
+    foreign: bool = False  # a governing body of another organisation: not the HMO's
+
+
+@functools.cache
+def spec() -> dict:
+    return yaml.safe_load(resources.files("auditor").joinpath("roles.yaml").read_text(encoding="utf-8"))
+
+
+_WORD = r"[A-Z][\w&'’/.-]*"
+_JOIN = r"(?:of|and|for|on|the|in|&|de)"
+# A proper name: capitalised words, with small joining words inside ("Board of Trustees").
+_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_JOIN}\s+{_WORD}))*(?:,\s+(?:Inc|LLC|L\.L\.C|Corp|Ltd|P\.?A|PLLC)\b\.?)?"
+_ACRONYM = re.compile(rf"(?P<full>{_NAME})\s*\((?P<acr>[A-Z][A-Za-z&/]{{1,9}}?)(?:s)?\)")
+_QUOTED = re.compile(rf"(?P<full>{_NAME})\s*(?:,\s*|\(\s*)(?:the\s+|hereinafter\s+(?:the\s+)?|hereafter\s+(?:the\s+)?"
+                     rf"|also\s+called\s+|called\s+|or\s+)?[\"“”']\s*(?P<alias>[^\"“”'.,;()]{{2,40}}?)[.,;]?[\"“”']")
+_PAREN_ALIAS = re.compile(rf"(?P<full>{_NAME})\s*\((?:the|hereinafter(?:\s+the)?|hereafter(?:\s+the)?)\s+"
+                          rf"(?P<alias>{_WORD}(?:\s+{_WORD})?)\)")
+_MEANS = re.compile(rf"^[\"“]?(?P<alias>(?:[Tt]he\s+)?{_NAME}|you|we|us)[\"”]?\s*(?:means|refers to|is defined as"
+                    rf"|shall mean)\s+(?P<full>.{{3,160}})$")
+_LEAD = re.compile(rf"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+|{_WORD}['’]s\s+)?(?P<name>{_NAME})"
+                   rf"(?:\s*\([^)]{{1,60}}\))?(?:\s*,\s*[^,]{{1,60}},)?\s*,?\s+"
+                   rf"(?:also\s+|formally\s+|itself\s+|directly\s+)?(?P<rest>.+)$")
+_COPULA = re.compile(r"^(?:is|are|serves as|acts as|functions as|operates as)\s+(?P<desc>.+)$")
+
+
+def _initials_match(full: str, acronym: str) -> bool:
+    """"Quality Improvement and Health Equity Committee" and "QIHEC": the acronym's letters are the words' initials,
+    in order (joining words may or may not lend theirs)."""
+    words = re.findall(r"[A-Za-z]+", full)
+    while words and words[-1].lower() in ("inc", "llc", "corp", "ltd", "pa", "pllc", "co"):
+        words.pop()  # "Fundy Coastal Health Holdings, Inc. (FCHH)"
+    letters = acronym.upper().rstrip("S") if len(acronym) > 2 else acronym.upper()
+
+    def fits(i: int, j: int) -> bool:
+        if j == len(letters):
+            return all(w.lower() in ("of", "and", "for", "on", "the", "in", "de") for w in words[i:])
+        if i == len(words):
+            return False
+        word = words[i]
+        if word[0].upper() == letters[j] and fits(i + 1, j + 1):
+            return True
+        # a word may lend two letters ("HEDIS", "QAPI" from "Quality Assessment and Performance Improvement")
+        if len(word) > 1 and j + 1 < len(letters) and word[0].upper() == letters[j] and word[1:].upper().startswith(
+                letters[j + 1]) and fits(i + 1, j + 2):
+            return True
+        return word.lower() in ("of", "and", "for", "on", "the", "in", "de") and fits(i + 1, j)
+
+    return len(words) >= 2 and fits(0, 0)
+
+
+def _trim(full: str) -> str:
+    """The name itself, without a sentence's opening words before it ("The Board has delegated ... to the Quality
+    Improvement Committee" -> the full name is what precedes the acronym, back to a lower-case word)."""
+    return re.sub(r"^(?:The|Our|Its|A|An|This|That)\s+", "", full.strip())
+
+
+def _antecedent(before: str, alias: str) -> str | None:
+    """The name a quoted short form stands for: the nearest name before it that ends in the short form's word
+    ('Casco Bay Health Plan, an HMO licensed in the State of Maine ("Plan")' -> Casco Bay Health Plan)."""
+    word = alias.split()[-1].lower().rstrip("s")
+    for m in reversed(list(re.finditer(_NAME, before))):
+        name = _trim(m.group(0))
+        if any(w.lower().rstrip("s,.") == word for w in name.split()):
+            return name
+    return None
+
+
+def _head(name: str) -> str:
+    words = name.split()
+    if " of " in f" {name} ":
+        words = name.split(" of ")[0].split()
+    return words[-1].lower().rstrip("s") if words else ""
+
+
+def discover(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary,
+             role_terms: dict[str, list[str]], given: dict[str, list[str]] | None = None,
+             hmo_name: str | None = None) -> list[Name]:
+    """The submission's names for roles and defined things, in order of first appearance.
+
+    `role_terms`: role -> the checklists' terms that are the role (qm_committee -> ["maine-ch109:qm_committee"]).
+    `given`: names set in submission.yaml, role -> names."""
+    from auditor.passages import _terms_of
+
+    roles = spec()["roles"]
+    found: dict[str, Name] = {}
+
+    def add(name: Name) -> None:
+        key = name.name
+        if key and key not in found and len(key) <= 80:
+            found[key] = name
+
+    for role, names in (given or {}).items():
+        for text in names:
+            add(Name(name=text, means=roles[role]["canonical"], how="named in submission.yaml", role=role))
+
+    term_role = {term: role for role, terms_ in role_terms.items() for term in terms_}
+
+    @functools.cache
+    def terms(text: str) -> frozenset[str]:
+        return frozenset(_terms_of(text, vocabulary))
+
+    def role_of(text: str) -> str | None:
+        """The role a full name is: the vocabulary's term for the role, where the name's last word can be the role
+        ("Practitioner Advisory Council" says practitioners but is not practitioners)."""
+        said = terms(text)
+        head = _head(_trim(text))
+        for t in sorted(said):
+            role = term_role.get(t)
+            if role is None:
+                continue
+            heads = {h.lower().rstrip("s") for h in roles[role].get("heads", [])}
+            if not heads or head in heads:
+                return role
+        return None
+
+    objects = {role: frozenset().union(*(terms(o) for o in r.get("objects", []))) for role, r in roles.items()}
+    for i, p in enumerate(passages):
+        text = p.text
+        if "(" in text:
+            for m in _ACRONYM.finditer(text):
+                full = _trim(m.group("full"))
+                acr = m.group("acr")
+                # the full name is the last words before the parenthesis that the acronym's initials fit
+                words = full.split()
+                for start in range(len(words)):
+                    candidate = " ".join(words[start:])
+                    if _initials_match(candidate, acr):
+                        add(Name(name=acr, means=candidate, how=f"defined as the acronym of \"{candidate}\"",
+                                 role=role_of(candidate), passage=i))
+                        break
+            for m in _PAREN_ALIAS.finditer(text):
+                add(Name(name=m.group("alias"), means=_trim(m.group("full")),
+                         how=f"defined as the short name of \"{_trim(m.group('full'))}\"",
+                         role=role_of(m.group("full")), passage=i))
+        if any(q in text for q in "\"“”'"):
+            for m in _QUOTED.finditer(text):
+                alias = m.group("alias").strip()
+                if alias[:1].isupper() or alias.lower().startswith(("our ", "the ")):
+                    full = _antecedent(text[:m.end("full")], alias) or _trim(m.group("full"))
+                    add(Name(name=alias, means=full, how=f"defined as the short name of \"{full}\"",
+                             role=role_of(full), passage=i))
+        m = _MEANS.match(text)
+        if m and p.kind == "sentence":
+            alias = m.group("alias").strip()
+            full = m.group("full").split(";")[0]
+            if alias.lower() not in ("you", "we", "us") or documents[p.doc].kind == "contract_template":
+                add(Name(name=alias, means=full, how=f"defined as \"{full[:80]}\"", role=role_of(full), passage=i))
+        lead = _LEAD.match(text) if p.kind == "sentence" else None
+        if lead:
+            name, rest = lead.group("name"), lead.group("rest")
+            role = _function_role(name, rest, p, roles, objects, terms, role_of)
+            alias = found.get(name) or found.get(f"the {name}")
+            if role is not None and alias is not None:
+                # "The Committee directs the QMIP", where "the Committee" is defined as QIHEC: QIHEC is the role
+                alias.role = alias.role or role
+                target = found.get(alias.means)
+                if target is not None and target.role is None:
+                    target.role = role
+                    target.how += f"; described as {roles[role]['label']}: \"{text[:100]}\""
+            elif role is not None and role_of(name) != role and len(name.split()) > 1 or (
+                    role == "governing_body" and role is not None and role_of(name) != role):
+                add(Name(name=name, means=roles[role]["canonical"], how=f"described as {roles[role]['label']}: "
+                         f"\"{text[:120]}\"", role=role, passage=i))
+    names = list(found.values())
+    for n in names:  # an enterprise or parent body is not the HMO's own (its council, its board)
+        if n.role in ("qm_committee", "governing_body") and _PARENT_WORDS.search(f"{n.name} {n.means}"):
+            n.foreign = True
+            n.how += "; another organisation's body, not the HMO's"
+    # An alias stands for what its full name stands for: "QIHEC" is the QM committee when the committee's full
+    # name was found to be.
+    by_name = {n.name: n for n in names}
+    for n in names:
+        if n.role is None and n.means in by_name and by_name[n.means].role:
+            n.role = by_name[n.means].role
+    if hmo_name:  # the plan's short name for itself: "the Company", "Plan"
+        own = _words_of(hmo_name)
+        for n in names:
+            if n.role is None and n.means and _words_of(n.means) and _words_of(n.means) <= own:
+                n.role = "hmo"
+    names += _short_forms(names, passages)
+    names += _foreign_boards(passages, hmo_name, role_terms, {n.name: n.means for n in names})
+    names += _rule_names(passages, documents, vocabulary, role_terms, {n.role for n in names if n.role})
+    return names
+
+
+def _rule_names(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary,
+                role_terms: dict[str, list[str]], named: set[str]) -> list[Name]:
+    """For a role the plan gives no name of its own, the name it uses that the rules' vocabulary knows, at its first
+    mention in the program's own description (else anywhere): so the report shows how every role was read."""
+    from auditor.nlp import process
+
+    out = []
+    order = sorted(range(len(passages)), key=lambda i: (documents[passages[i].doc].kind != "qmp_description", i))
+    for role, terms in role_terms.items():
+        if role in named or role not in ("qm_committee", "governing_body", "physician_leader", "quality_unit"):
+            continue
+        wanted = set(terms)
+        hit = next((i for i in order if wanted & passages[i].asserted and passages[i].kind != "heading"), None)
+        if hit is None:
+            continue
+        text = passages[hit].text
+        doc = next(iter(process([text])))
+        spans = [(s, e) for name, s, e in vocabulary.match(doc, text) if name in wanted]
+        if spans:
+            s, e = min(spans)
+            out.append(Name(name=doc[s:e].text, means=doc[s:e].text, how="named as the rules name it", role=role,
+                            passage=hit))
+    return out
+
+
+def _function_role(name: str, rest: str, passage: Passage, roles: dict, objects: dict, terms, role_of) -> str | None:
+    """The role a sentence gives the name that opens it: by its head word and what it does, or by what it is."""
+    head = _head(name)
+    copula = _COPULA.match(rest)
+    if copula and not re.match(r"(?:our|the|its|a|an|this|[A-Z][\w'’]*['’]s)\b", copula.group("desc")):
+        return None  # "X is run by its Board": X is not described, something else is
+    if copula:
+        desc = copula.group("desc")
+        said = role_of(desc.split(",")[0][:100])
+        if said is not None:
+            return said
+        rest = desc
+        head = _head(re.sub(r"^(?:our|the|its|a|an)\s+", "", desc, flags=re.I).split(" that ")[0].split(" who ")[0]
+                     .split(" which ")[0]) or head
+        rest = re.split(r"\b(?:that|who|which)\s+", rest, maxsplit=1)[-1]
+    for role, r in roles.items():
+        if "functions" not in r or head not in {h.rstrip("s") for h in r["heads"]}:
+            continue
+        if r.get("qualifiers") and not any(q in name.lower() for q in r["qualifiers"]):
+            continue
+        verbs = sorted(r["functions"], key=len, reverse=True)
+        if not any(re.match(rf"(?:also\s+)?{re.escape(v)}\b", rest) for v in verbs):
+            continue
+        if terms(rest) & objects[role]:
+            return role
+    return None
+
+
+def _short_forms(names: list[Name], passages: list[Passage]) -> list[Name]:
+    """"the Circle" for "the Care Quality Circle": the head word of a role's name, capitalised after "the", where
+    no other name found has that head."""
+    by_head: dict[str, list[Name]] = {}
+    for n in names:
+        if n.role and len(n.name.split()) >= 2 and n.name[:1].isupper():
+            word = n.name.split(" of ")[0].split()[-1]
+            by_head.setdefault(word, []).append(n)
+    out = []
+    for word, owners in sorted(by_head.items()):
+        if len({o.name for o in owners}) == 1 and word not in ("Committee", "Board"):
+            owner = owners[0]
+            out.append(Name(name=f"the {word}", means=owner.means, how=f"the short form of \"{owner.name}\"",
+                            role=owner.role, passage=owner.passage))
+            out.append(Name(name=f"The {word}", means=owner.means, how=f"the short form of \"{owner.name}\"",
+                            role=owner.role, passage=owner.passage))
+    return out
+
+
+_BOARD = re.compile(r"\b(Board of (?:Directors|Trustees|Managers|Governors)|Board)\b")
+_ORG_SUFFIX = re.compile(r"\b(Inc\.?|LLC|Corp\.?|Corporation|Group|System|Holdings|Enterprise|Network|Partners|"
+                         r"Foundation|Healthcare)\b")
+_PARENT_WORDS = re.compile(r"\b(?:[Pp]arent|Enterprise|[Cc]orporate|National|System)\b")
+_SELF = {"plan", "company", "hmo", "our", "its", "the", "this", "organization", "organisation"}
+_FILLER = {"inc", "of", "the", "llc", "corp", "a", "an"}
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)} - _FILLER
+
+
+def _foreign_boards(passages: list[Passage], hmo_name: str | None, role_terms: dict[str, list[str]],
+                    aliases: dict[str, str]) -> list[Name]:
+    """Boards named for another organisation: "the Board of Directors of Northway Health Group, Inc.", "Ledgewood
+    Health System Board of Trustees", "the Enterprise Board". They are not the HMO's governing body."""
+    board_terms = set(role_terms.get("governing_body", ()))
+    if not board_terms:
+        return []
+    own = _words_of(hmo_name or "")
+    out: list[Name] = []
+    seen: set[str] = set()
+    for i, p in enumerate(passages):
+        if board_terms.isdisjoint(p.terms) or "Board" not in p.text:
+            continue
+        for m in _BOARD.finditer(p.text):
+            before, after = p.text[:m.start()], p.text[m.end():]
+            owner, name = None, None
+            of = re.match(rf"\s+of\s+(?:the\s+)?({_NAME})", after) if m.group(1) != "Board" else None
+            if of:
+                owner, name = of.group(1), f"{m.group(1)} of {of.group(1)}"
+            else:
+                q = re.search(r"((?:[A-Z][\w&'’.-]*\s+){1,5})$", before)
+                if q:
+                    owner = re.sub(r"^(?:The|Our|Its)\s+", "", q.group(1).strip()).removesuffix("'s").removesuffix("’s")
+                    name = f"{owner} {m.group(1)}"
+            if not owner or _words_of(owner) <= _SELF:
+                continue
+            owner = aliases.get(owner, owner)  # "FCHH" -> "Fundy Coast Health Holdings"
+            words = _words_of(owner)
+            parent = bool(_PARENT_WORDS.search(owner))
+            mine = bool(own) and words <= own | _SELF | {"maine"}
+            if (parent or (own and _ORG_SUFFIX.search(owner))) and not mine and name not in seen:
+                seen.add(name)
+                out.append(Name(name=name, means="", how="the board of another organisation, not the HMO's "
+                                "governing body", role="governing_body", passage=i, foreign=True))
+    return out
+
+
+def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, documents: list[Document]) -> None:
+    """Every mention of a name says what the name stands for; a foreign board's mentions stop saying
+    "governing body"."""
+    from auditor.passages import _terms_of
+
+    roles = spec()["roles"]
+    plain = [n for n in names if not n.foreign and n.means]
+    if plain:
+        stands: dict[str, frozenset[str]] = {}
+        for n in plain:
+            meaning = _terms_of(n.means, vocabulary)
+            if n.role:
+                meaning |= _terms_of(roles[n.role]["canonical"], vocabulary)
+            stands[n.name] = frozenset(meaning)
+        for n in list(stands):
+            if n.split()[0] in ("our", "the"):  # "our Trustees" also opens a sentence
+                stands.setdefault(n[0].upper() + n[1:], stands[n])
+        pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+                                      for name in sorted(stands, key=lambda name: -len(name))))
+        for p in passages:
+            for m in pattern.finditer(p.text):
+                _say(p, stands.get(m.group(0), frozenset()), p.kinds_at(m.start(), m.end()))
+    second = spec().get("second_person", {})
+    if second:
+        you = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
+        meaning = frozenset(_terms_of(second["you"], vocabulary))
+        for p in passages:
+            if documents[p.doc].kind == "contract_template" and you.search(p.text):
+                for m in you.finditer(p.text):
+                    _say(p, meaning, p.kinds_at(m.start(), m.end()))
+    foreign = [n for n in names if n.foreign]
+    if foreign:
+        pattern = re.compile("|".join(re.escape(n.name) for n in sorted(foreign, key=lambda n: -len(n.name))))
+        for p in passages:
+            if pattern.search(p.text):
+                keep = _terms_of(pattern.sub(" ", p.text), vocabulary)
+                for term in [t for t in p.terms if t not in keep]:
+                    p.terms.discard(term)
+                    p.asserted.discard(term)
+                    p.kinds.pop(term, None)
+
+
+def _say(p: Passage, meaning: frozenset[str], kinds: frozenset[str]) -> None:
+    """A mention in passage p says these terms, as practice unless a cue reaches it."""
+    for term in meaning:
+        p.terms.add(term)
+        if not kinds and not p.statement:
+            p.asserted.add(term)
+            p.kinds.pop(term, None)
+        elif term not in p.asserted:
+            p.kinds[term] = p.kinds.get(term, frozenset()) | (kinds or {p.statement})
+
+
+# A committee of the board, or one acting for it, is the governing body's designee (10-144 CMR 109 §1.02-11).
+_DESIGNEE = re.compile(r"\bBoard(?:['’]s)?\s+(?:of\s+(?:Directors|Trustees|Managers)['’]?s?\s+)?"
+                       r"(?:[A-Z][\w&-]*\s+){0,3}"
+                       r"Committee\b|\bCommittee\s+of\s+the\s+Board\b|\bacting\s+(?:for|on\s+behalf\s+of)\s+"
+                       r"the\s+Board\b")
+
+
+def agent_reader(names: list[Name], vocabulary: Vocabulary, role_terms: dict[str, list[str]]):
+    """A function naming the role a piece of text says first (or, with last=True, last): "the Board of Directors"
+    -> governing_body, "the QIC" -> qm_committee, a board committee -> governing_body (its designee), another
+    organisation's board -> foreign; None when it names no role."""
+    from auditor.nlp import process
+
+    term_role = {term: role for role, terms in role_terms.items() for term in terms}
+    foreign = [n.name for n in names if n.foreign]
+    known = [n for n in names if not n.foreign and n.role]
+    order = {"governing_body": 0, "qm_committee": 1, "physician_leader": 2, "quality_unit": 3}
+    cache: dict[tuple[str, bool], str | None] = {}
+
+    def agent_of(text: str, last: bool = False) -> str | None:
+        if (text, last) in cache:
+            return cache[(text, last)]
+        found: list[tuple[int, int, str]] = []  # (character, rank, role)
+        covered: list[tuple[int, int]] = []  # a foreign board or a designee: the words inside are not other roles
+        for f in foreign:
+            core = re.sub(r",?\s+(?:Inc|LLC|Corp|Ltd)\.?$", "", f)  # "... Group, Inc." is also "... Group"
+            at = text.find(core)
+            if at >= 0:
+                found.append((at, -1, "foreign"))
+                covered.append((at, at + len(core)))
+        for m in _DESIGNEE.finditer(text):
+            # a committee of another organisation's board is that organisation's
+            theirs = any(a < m.end() and z > m.start() for a, z in covered)
+            found.append((m.start(), -1, "foreign" if theirs else "governing_body"))
+            covered.append((m.start(), m.end()))
+        def inside(at: int) -> bool:
+            return any(a < at < z for a, z in covered)
+
+        for n in known:
+            name = n.name
+            flags = re.IGNORECASE if name.split()[0] in ("our", "the") else 0
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags):
+                if not inside(m.start()):
+                    found.append((m.start(), order.get(n.role, 9), n.role))
+        doc = next(iter(process([text])))
+        for name, start, _end in vocabulary.match(doc, text):
+            role = term_role.get(name)
+            if role in order and not inside(doc[start].idx):
+                found.append((doc[start].idx, order[role], role))
+        if not found:
+            result = None
+        else:
+            # the first (or last) mention; among mentions at one place, the foreign board and the designee first
+            found.sort(key=lambda f: (-f[0] if last else f[0], f[1]))
+            result = found[0][2]
+        cache[(text, last)] = result
+        return result
+
+    return agent_of

@@ -1,0 +1,59 @@
+"""Approvals as relations (auditor.relations) and the `approval` check: what was approved, by whom."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_roles import audit
+
+WORK_PLAN_BY_BOARD = {"type": "approval", "of": ["work_plan"], "by": ["governing_body"]}
+
+
+@pytest.mark.parametrize("text", [
+    "The Board of Directors approved the 2025 QI Work Plan on January 28, 2025.",
+    "The 2025 Work Plan was reviewed by the QIC and approved by the Board of Directors on 1/28/2025.",
+    "The QIC recommends the work plan to the Board, which approves it each January.",
+    "The Quality Committee of the Board approves the annual work plan.",  # the governing body's designee
+])
+def test_an_approval_by_the_governing_body_is_met(text):
+    finding, _ = audit(text, WORK_PLAN_BY_BOARD)
+    assert finding.status == "met", finding.rationale
+    assert finding.evidence[0].quote == text
+
+
+def test_a_label_at_the_head_of_the_document_approves_the_document_itself():
+    text = "# 2025 Quality Improvement Work Plan\n\nApproved: Board of Directors, January 28, 2025\n"
+    assert audit(text, WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == "met"
+    text = "# 2025 Quality Improvement Work Plan\n\nPrepared by: Quality Department, January 2025\n"
+    assert audit(text, WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == "not_met"
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("The QIC approves the work plan and sends it to the Board for information.", "approved by the QIC"),
+    ("The work plan is submitted to the Board of Directors for approval in March.", "for approval, not yet"),
+    ("The Board of Directors has not yet approved the 2025 work plan.", "not yet approved"),
+    ("The Board of Directors receives the annual work plan.", "received by the governing body"),
+    ("The Board of Directors approves the budget. The QIC maintains the work plan.", None),
+])
+def test_anything_short_of_the_governing_body_approving_the_work_plan_is_not_met(text, why):
+    finding, _ = audit(text, WORK_PLAN_BY_BOARD)
+    assert finding.status != "met", finding.rationale
+    if why is None:
+        assert finding.status == "not_met"
+    else:
+        assert finding.status == "partial"
+        assert why in finding.rationale
+
+
+def test_another_organisations_board_approving_is_partial():
+    text = "The 2025 Work Plan was approved by the Board of Directors of Pine Holdings Group, Inc. on 2/1/2025."
+    finding, _ = audit(text, WORK_PLAN_BY_BOARD, hmo_name="Maple Health Plan")
+    assert finding.status == "partial"
+    assert "another organisation" in finding.rationale
+
+
+def test_a_crosswalks_question_cell_is_no_approval():
+    table = ("| Requirement | Plan response |\n| --- | --- |\n"
+             "| 1.03-1(C) Annual work plan approved by the governing body | TBD |\n"
+             "| 1.03-1(D) Program approved by the governing body | See corporate policy QM-7 |\n")
+    assert audit(table, WORK_PLAN_BY_BOARD)[0].status == "not_met"

@@ -1,0 +1,108 @@
+"""How the plan names things (auditor.roles): names learned from the submission say what they stand for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditor.engine import evaluate
+from auditor.models import Checklist, SubmissionFacts
+from tests.helpers import markdown_document
+
+TERMS = {
+    "committee": ["quality committee", "quality improvement committee", "QIC"],
+    "board": ["board of directors", "board of trustees", "the board"],
+    "results": ["results"],
+    "review": ["review", "reviews", "evaluate"],
+    "practitioners": ["practitioner", "practitioners"],
+    "participate": ["take part", "participate"],
+    "program": ["quality program", "quality work", "quality improvement program"],
+}
+ROLES = {"qm_committee": "committee", "governing_body": "board", "practitioner": "practitioners"}
+
+
+def checklist(evidence: dict) -> Checklist:
+    return Checklist.model_validate({
+        "id": "t", "title": "test", "version": "1", "source": "test", "terms": TERMS, "roles": ROLES,
+        "sections": [{"id": "S", "title": "S", "requirements": [{
+            "id": "R", "citation": "c", "title": "t", "text": "t", "evidence": evidence,
+            "examples": {"pass": ["x"], "fail": ["y"]}}]}],
+    })
+
+
+def audit(text: str, evidence: dict, kind: str = "other", **facts):
+    report = evaluate([markdown_document(text, kind=kind)], [checklist(evidence)], dt.date(2025, 6, 30),
+                      SubmissionFacts(**facts))
+    return report.findings[0], report
+
+
+COMMITTEE_REVIEWS = {"type": "phrase", "all": ["review", "results"], "context": ["committee"]}
+
+
+def test_a_name_described_by_its_function_is_the_role_and_its_short_form_too():
+    text = ("The Care Quality Circle is the group that runs our quality work.\n\n"
+            "The Circle reviews the results of every improvement project.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "The Circle reviews the results of every improvement project."
+    names = {(n.name, n.role) for n in report.names}
+    assert ("Care Quality Circle", "qm_committee") in names and ("the Circle", "qm_committee") in names
+    # without the sentence that says what the Circle is, the Circle is nobody the rule knows
+    finding, _ = audit("The Circle reviews the results of every improvement project.\n", COMMITTEE_REVIEWS)
+    assert finding.status == "not_met"
+
+
+def test_an_acronym_defined_once_stands_for_its_full_name_everywhere_after():
+    text = ("The Quality Improvement Committee (QIC) meets monthly.\n\n# Minutes\n\nQIC reviewed the results.\n")
+    finding, report = audit(text, {"type": "phrase", "all": ["committee", "review", "results"]})
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "QIC reviewed the results."
+    assert any(n.name == "QIC" and n.role == "qm_committee" for n in report.names)
+
+
+def test_an_acronym_of_a_longer_name_gets_its_role_from_what_it_does():
+    text = ("The Quality Improvement and Health Equity Committee (QIHEC) oversees the quality program.\n\n"
+            "QIHEC reviews the results of each study.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "QIHEC reviews the results of each study."
+
+
+def test_a_quoted_short_name_and_the_plans_name_for_itself():
+    text = 'Maple Health Plan, Inc. ("the Company") is governed by its Board of Trustees, "our Trustees."\n'
+    _, report = audit(text, COMMITTEE_REVIEWS, hmo_name="Maple Health Plan, Inc.")
+    names = {n.name: n for n in report.names}
+    assert names["the Company"].role == "hmo"
+    assert names["our Trustees"].role == "governing_body"
+
+
+def test_submission_yaml_sets_a_role_the_text_does_not_say():
+    text = "The Clinical Excellence Group reviews the results of each study.\n"
+    assert audit(text, COMMITTEE_REVIEWS)[0].status == "not_met"
+    finding, report = audit(text, COMMITTEE_REVIEWS, roles={"qm_committee": "Clinical Excellence Group"})
+    assert finding.status == "met"
+    assert report.names[0].how == "named in submission.yaml"
+
+
+def test_unknown_role_in_submission_yaml_is_refused():
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="unknown role"):
+        SubmissionFacts(roles={"quality_committee": "Group"})
+
+
+def test_you_in_a_contract_is_the_practitioner_it_binds():
+    evidence = {"type": "phrase", "all": ["practitioners", "participate", "program"]}
+    text = "# Clinician Agreement\n\n7.1 You agree to take part in our quality program.\n"
+    assert audit(text, evidence, kind="contract_template")[0].status == "met"
+    assert audit(text, evidence, kind="qmp_description")[0].status == "not_met"
+
+
+def test_a_board_of_another_organisation_is_not_the_governing_body():
+    evidence = {"type": "phrase", "all": ["board", "review", "program"]}
+    text = "The Board of Directors of Pine Holdings Group, Inc. reviews the quality program each year.\n"
+    finding, report = audit(text, evidence, hmo_name="Maple Health Plan")
+    assert finding.status == "not_met"
+    assert any(n.foreign for n in report.names)
+    own = "The Maple Health Plan Board of Directors reviews the quality program each year.\n"
+    assert audit(own, evidence, hmo_name="Maple Health Plan")[0].status == "met"
