@@ -54,7 +54,8 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
     for checklist in checklists:
         for role, term in checklist.roles.items():
             role_terms.setdefault(role, []).append(term_key(term, checklist))
-    corpus = build_corpus(documents, vocabulary, _echo(checklists), role_terms, facts.names_given(), facts.hmo_name)
+    corpus = build_corpus(documents, vocabulary, _echo(checklists), role_terms, facts.names_given(), facts.hmo_name,
+                          as_of.year)
     unreadable = [d.path for d in documents if d.error]
     contexts: dict[tuple[str, frozenset[str]], checks.EvalContext] = {}
     findings = []

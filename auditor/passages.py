@@ -56,6 +56,14 @@ class Passage:
         """The statement kinds of the cues reaching any character in [start, end) of the text."""
         return frozenset().union(*(k for a, z, k in self.marks if a < end and z > start))
 
+    def hollow(self) -> bool:
+        """The passage as a whole says nothing yet: the rule's words, or mostly a placeholder, a plan for later or a
+        pointer elsewhere ("Overall effectiveness: to be finalized in the full report")."""
+        if self.statement:
+            return True
+        empty = sum(z - a for a, z, k in self.marks if k & {"placeholder", "plan", "pointer"})
+        return bool(self.text) and empty >= 0.5 * len(self.text)
+
     def asserts(self, term: str, accept: frozenset[str] = frozenset()) -> bool:
         """The passage says the term as practice, or only in the given other kinds."""
         if term in self.asserted:
@@ -127,6 +135,11 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
         if row != 0:
             unit.questions = {c for c, a, z in spans if c in questions.get(table, set())
                               or (echo is not None and echo.restates(unit.text[a:z]))}
+            if unit.questions and echo is not None:
+                # an answer that only says the question back ("The QIC institutes needed actions.") answers nothing
+                asked = " ".join(unit.text[a:z] for c, a, z in spans if c in unit.questions)
+                unit.questions |= {c for c, a, z in spans if c not in unit.questions
+                                   and statements.echoes(unit.text[a:z], asked)}
         result.append(unit)
     return result
 
@@ -154,12 +167,13 @@ _PLACEHOLDER_CELL = re.compile(
 
 def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statements.RuleEcho | None = None,
                  role_terms: dict[str, list[str]] | None = None, given_names: dict[str, list[str]] | None = None,
-                 hmo_name: str | None = None) -> Corpus:
+                 hmo_name: str | None = None, as_of_year: int | None = None) -> Corpus:
     """Split readable documents into passages and tag each with the terms the vocabulary finds, and with what the
     passage asserts of each (auditor.statements); then learn the plan's own names for things (auditor.roles).
 
     `echo`: the rules' own words, so that a passage restating them (or a crosswalk cell quoting them) is known.
-    `role_terms`: the checklists' terms for each role; `given_names`: names from submission.yaml, by role."""
+    `role_terms`: the checklists' terms for each role; `given_names`: names from submission.yaml, by role;
+    `as_of_year`: the audit's year, after which "beginning in <year>" is a plan for later."""
     units: list[_Unit] = []
     for d, document in enumerate(documents):
         if document.error:
@@ -180,7 +194,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         block = unit.first
         matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
         spans = _sentences(sdoc) if unit.kind == "text" else [(0, len(sdoc))]
-        marks = statements.token_kinds(sdoc)
+        marks = statements.token_kinds(sdoc, as_of_year)
         kinds = [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) if marks else frozenset()
                  for _n, s, e in matches]
         question_tokens = _question_tokens(sdoc, unit)
@@ -241,6 +255,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
 
     names = roles.discover(passages, documents, vocabulary, role_terms or {}, given_names, hmo_name)
     roles.apply(passages, names, vocabulary, documents)
+    roles.mark_foreign(passages, documents, names, hmo_name)
     found = relations.extract(passages, documents, roles.agent_reader(names, vocabulary, role_terms or {}))
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)

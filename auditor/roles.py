@@ -57,6 +57,7 @@ _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_JOIN}\s+{_WORD}))*(?:,\s+(?:Inc|LLC|L\.L\.C
 _ACRONYM = re.compile(rf"(?P<full>{_NAME})\s*\((?P<acr>[A-Z][A-Za-z&/]{{1,9}}?)(?:s)?\)")
 _QUOTED = re.compile(rf"(?P<full>{_NAME})\s*(?:,\s*|\(\s*)(?:the\s+|hereinafter\s+(?:the\s+)?|hereafter\s+(?:the\s+)?"
                      rf"|also\s+called\s+|called\s+|or\s+)?[\"“”']\s*(?P<alias>[^\"“”'.,;()]{{2,40}}?)[.,;]?[\"“”']")
+_MORE_ALIASES = re.compile(r"\s*(?:,|or|and)\s+[\"“”']\s*([^\"“”'.,;()]{2,40}?)[.,;]?[\"“”']")
 _PAREN_ALIAS = re.compile(rf"(?P<full>{_NAME})\s*\((?:the|hereinafter(?:\s+the)?|hereafter(?:\s+the)?)\s+"
                           rf"(?P<alias>{_WORD}(?:\s+{_WORD})?)\)")
 _MEANS = re.compile(rf"^[\"“]?(?P<alias>(?:[Tt]he\s+)?{_NAME}|you|we|us)[\"”]?\s*(?:means|refers to|is defined as"
@@ -96,6 +97,10 @@ def _trim(full: str) -> str:
     """The name itself, without a sentence's opening words before it ("The Board has delegated ... to the Quality
     Improvement Committee" -> the full name is what precedes the acronym, back to a lower-case word)."""
     return re.sub(r"^(?:The|Our|Its|A|An|This|That)\s+", "", full.strip())
+
+
+_BODIES = {"committee", "council", "board", "team", "group", "department", "unit", "office", "panel", "subcommittee",
+           "commission", "workgroup"}
 
 
 def _antecedent(before: str, alias: str) -> str | None:
@@ -183,6 +188,12 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                     full = _antecedent(text[:m.end("full")], alias) or _trim(m.group("full"))
                     add(Name(name=alias, means=full, how=f"defined as the short name of \"{full}\"",
                              role=role_of(full), passage=i))
+                    # more short names for the same thing: ("Northway" or "the Enterprise")
+                    at = m.end()
+                    while (more := _MORE_ALIASES.match(text, at)) is not None:
+                        add(Name(name=more.group(1).strip(), means=full,
+                                 how=f"defined as the short name of \"{full}\"", role=role_of(full), passage=i))
+                        at = more.end()
         m = _MEANS.match(text)
         if m and p.kind == "sentence":
             alias = m.group("alias").strip()
@@ -206,8 +217,9 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                 add(Name(name=name, means=roles[role]["canonical"], how=f"described as {roles[role]['label']}: "
                          f"\"{text[:120]}\"", role=role, passage=i))
     names = list(found.values())
-    for n in names:  # an enterprise or parent body is not the HMO's own (its council, its board)
-        if n.role in ("qm_committee", "governing_body") and _PARENT_WORDS.search(f"{n.name} {n.means}"):
+    for n in names:  # an enterprise, national or parent body is not the HMO's own (its council, its board)
+        body = n.role in ("qm_committee", "governing_body") or _head(n.means or n.name) in _BODIES
+        if body and _PARENT_WORDS.search(f"{n.name} {n.means}"):
             n.foreign = True
             n.how += "; another organisation's body, not the HMO's"
     # An alias stands for what its full name stands for: "QIHEC" is the QM committee when the committee's full
@@ -460,3 +472,51 @@ def agent_reader(names: list[Name], vocabulary: Vocabulary, role_terms: dict[str
         return result
 
     return agent_of
+
+
+# A section of a family's shared document that binds each member plan: "3. Program Scope - Applies to all
+# affiliated health plans", "applies to Northway Health Plan of Maine".
+_APPLIES = re.compile(r"\bappl(?:y|ies)\s+to\s+(?:all|each|every|the)?\s*(?:affiliat|member\s+plans?|health\s+plans?|"
+                      r"plans?\b|subsidiar)", re.IGNORECASE)
+_UMBRELLA = re.compile(r"\b(?:written\s+for|applies\s+to|covers)\s+(?:all|each|every)\s+(?:of\s+(?:the|its)\s+)?"
+                       r"(?:affiliated|affiliate|member|subsidiary|regional|state)\s+(?:health\s+)?(?:plans?|"
+                       r"affiliates?|companies)|\ball\s+affiliated\s+health\s+plans\b", re.IGNORECASE)
+_DOCUMENT_AFTER = re.compile(r"\s+(?:PD|Program\s+Description|policy|policies|section|sections|standards?|guidelines?|"
+                             r"documents?|requirements?|template|addendum)\b", re.IGNORECASE)
+
+
+def mark_foreign(passages: list[Passage], documents: list[Document], names: list[Name], hmo_name: str | None) -> None:
+    """Another organisation's own practice is not the HMO's evidence. A sentence whose actor is a parent company's
+    body or the parent itself ("The Enterprise produces profiles", "For national QIAs, the EQC reviews ...") is the
+    parent's; and in a document shared by a family of plans that marks the sections binding its members ("Applies
+    to all affiliated health plans"), the unmarked sections are the parent's too, as it says."""
+    own = _words_of(hmo_name or "")
+    bodies = [n.name for n in names if n.foreign]
+    entities = [n.name for n in names if n.role is None and n.means and _ORG_SUFFIX.search(n.means)
+                and own and not _words_of(n.means) <= own | _SELF]
+    subject = None
+    if bodies or entities:
+        words = sorted(set(bodies + entities), key=len, reverse=True)
+        subject = re.compile(r"^\s*(?:[\d.]+\s+)?(?:For\s+[^,]{1,60},\s+)?(?:The\s+|the\s+)?(?:"
+                             + "|".join(re.escape(re.sub(r"^(?:the|The)\s+", "", w)) for w in words) + r")\b")
+    umbrella: dict[int, bool] = {}
+    for d, doc in enumerate(documents):
+        if doc.error:
+            continue
+        opening = " ".join(p.text for p in passages if p.doc == d)[:3000]
+        shared = bool(_UMBRELLA.search(opening)) and not re.search(r"\baddendum\b", doc.title or "", re.I)
+        marked = shared and any(p.kind == "heading" and _APPLIES.search(p.text) for p in passages if p.doc == d)
+        umbrella[d] = marked
+    for p in passages:
+        foreign = False
+        if umbrella.get(p.doc) and p.section:
+            path = [*p.section, p.text] if p.kind == "heading" else list(p.section)
+            foreign = len(path) > 1 and not any(_APPLIES.search(h) for h in path[1:])  # the title binds nobody
+        if not foreign and p.kind in ("sentence", "row") and subject is not None:
+            match = subject.match(p.text)
+            # "the Enterprise produces ..." acts; "Enterprise PD Section 8 applies ..." names a document
+            foreign = bool(match) and not _DOCUMENT_AFTER.match(p.text[match.end():])
+        if foreign and not p.statement:
+            p.statement = "foreign"
+            p.kinds = {t: frozenset({"foreign"}) for t in p.terms}
+            p.asserted = set()

@@ -21,7 +21,7 @@ from importlib import resources
 
 import yaml
 
-KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "restates_rule")
+KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "restates_rule", "foreign")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -31,6 +31,7 @@ LABELS = {
     "pointer": "a pointer to another document",
     "negated": "a negative statement",
     "restates_rule": "the rule's own words",
+    "foreign": "another organisation's own practice, not the HMO's",
 }
 
 
@@ -65,6 +66,13 @@ def _rules():
     return rules
 
 
+# How often: a sentence that says it describes a recurring practice, whatever its tense.
+_RECURRING = re.compile(r"\b(?:annual(?:ly)?|each|every|yearly|quarterly|monthly|weekly|biennial(?:ly)?|periodically|"
+                        r"at least once|ongoing basis|routinely|regularly)\b", re.IGNORECASE)
+# A year after the audit's year, where a sentence says something begins then or is planned for then.
+_FUTURE_LEAD = ("beginning", "starting", "commencing", "effective", "from", "planned", "scheduled", "slated",
+                "deferred", "postponed", "expected", "targeted", "until")
+
 # Words too common to tell whether a passage may hold a cue.
 _COMMON = frozenset(["is", "are", "has", "have", "will", "shall", "the", "this", "to", "be", "a", "an", "of", "in",
                      "on", "they", "it", "for", "as", "at", "by", "or", "and"])
@@ -97,7 +105,27 @@ def _machine():
     return matcher, frozenset(strings.add(w) for w in triggers)
 
 
-def token_kinds(doc) -> dict[int, frozenset[str]]:
+def _future_years(doc, after_year: int) -> dict[int, set[str]]:
+    """Tokens in the scope of "beginning in 2026", "planned for FY2027": a year after the audit's, led by a word that
+    says something starts or is planned then (a goal's "by 2026" is not: goals are about the future)."""
+    marks: dict[int, set[str]] = {}
+    for i, token in enumerate(doc):
+        m = _YEAR.match(token.text)
+        if not m or int(m.group(1)) <= after_year:
+            continue
+        lead = [t.lower_ for t in doc[max(0, i - 4):i]]
+        if not any(w in _FUTURE_LEAD for w in lead) or _RECURRING.search(token.sent.text):
+            continue
+        sent = token.sent
+        for j in range(max(sent.start, i - 12), min(sent.end, i + 12)):
+            marks.setdefault(j, set()).add("plan")
+    return marks
+
+
+_YEAR = re.compile(r"^(?:MY|FY|CY|PY)?((?:19|20)\d\d)$")
+
+
+def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]:
     """The statement kinds of each token of the doc that some cue's scope covers (tokens not listed: practice).
 
     ConText proper links cue modifiers to given target spans; here every token is a potential target (terms, and
@@ -108,22 +136,25 @@ def token_kinds(doc) -> dict[int, frozenset[str]]:
     from spacy.attrs import LOWER
 
     matcher, triggers = _machine()
+    future = _future_years(doc, after_year) if after_year is not None and len(doc) else {}
     if not len(doc) or triggers.isdisjoint(doc.count_by(LOWER)):
-        return {}
+        return {i: frozenset(k) for i, k in future.items()}
     matches = matcher(doc)
     if not matches:
-        return {}
+        return {i: frozenset(k) for i, k in future.items()}
     strings = doc.vocab.strings
     graph = ConTextGraph(prune_on_modifier_overlap=False)
     graph.modifiers = [ConTextModifier(matcher.rule_map[strings[m]], s, e, doc) for m, s, e in matches]
     if all(m.direction in ("PSEUDO", "TERMINATE") for m in graph.modifiers):
-        return {}
+        return {i: frozenset(k) for i, k in future.items()}
     graph.update_scopes()
-    marks: dict[int, set[str]] = {}
+    marks: dict[int, set[str]] = future
     for modifier in graph.modifiers:
         kind = modifier.category.lower()
         if modifier.direction in ("PSEUDO", "TERMINATE") or kind not in KINDS:
             continue
+        if kind == "plan" and _RECURRING.search(doc[modifier.modifier_span[0]].sent.text):
+            continue  # "will develop a work plan each year": a standing commitment
         first, last = modifier.scope_span
         cue_start, cue_end = modifier.modifier_span
         for i in range(max(first, 0), min(last, len(doc))):
@@ -207,13 +238,32 @@ class RuleEcho:
     def cites(self, text: str) -> bool:
         return bool(self.citation.search(text))
 
+    def _covered(self, text: str) -> float:
+        """The share of the passage's words that up to four rule sentences hold between them: a policy paragraph
+        that strings several of the rule's sentences together ("The QM committee shall recommend policy
+        decisions, review and evaluate the results of QM activities, institute needed actions ...")."""
+        words = _content(text)
+        if len(words) < 8:
+            return 0.0
+        candidates = {i for w in words for i in self.index.get(w, ())}
+        left = set(words)
+        for _ in range(4):
+            best = max(candidates, key=lambda i: len(left & self.sentences[i]), default=None)
+            if best is None or len(left & self.sentences[best]) < 3:
+                break
+            left -= self.sentences[best]
+            candidates.discard(best)
+        return 1 - len(left) / len(words)
+
     def restates(self, text: str) -> bool:
-        """Most of the passage is one rule sentence's words, and it speaks as the rule does."""
+        """Most of the passage is one rule sentence's words (or a few rule sentences' together), and it speaks as
+        the rule does."""
         of_passage, of_rule, overlap = self._best(text)
-        if overlap < 5 or of_passage < 0.75 or of_rule < 0.5:
-            return False
-        return bool(_GENERIC_ACTOR.search(text) or _QUOTED.search(text)
-                    or (_MODAL.search(text) and (self.cites(text) or of_passage >= 0.85)))
+        marked = bool(_GENERIC_ACTOR.search(text) or _QUOTED.search(text))
+        modal = bool(_MODAL.search(text))
+        if overlap >= 5 and of_passage >= 0.75 and of_rule >= 0.5:
+            return marked or (modal and (self.cites(text) or of_passage >= 0.85))
+        return (marked or modal) and self._covered(text) >= 0.85
 
     def cites_or_echoes(self, text: str) -> bool:
         """A cell that cites the rule or quotes most of a rule sentence: a crosswalk's question."""
@@ -221,3 +271,11 @@ class RuleEcho:
             return True
         of_passage, of_rule, overlap = self._best(text)
         return overlap >= 4 and of_passage >= 0.6 and of_rule >= 0.4
+
+
+def echoes(answer: str, question: str) -> bool:
+    """An answer whose words are nearly all the question's: a restatement, not an answer."""
+    words = _content(answer)
+    if len(words) < 3:
+        return False
+    return len(words & _content(question)) / len(words) >= 0.8

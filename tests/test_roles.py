@@ -106,3 +106,40 @@ def test_a_board_of_another_organisation_is_not_the_governing_body():
     assert any(n.foreign for n in report.names)
     own = "The Maple Health Plan Board of Directors reviews the quality program each year.\n"
     assert audit(own, evidence, hmo_name="Maple Health Plan")[0].status == "met"
+
+
+FAMILY = """# Pine Holdings Group - Enterprise Quality Program Description
+
+Pine Holdings Group, Inc. ("the Enterprise") runs health plans in six states. This document is written for all
+affiliated health plans; only sections marked "Applies to all affiliated health plans" bind an affiliate.
+
+## 1. Enterprise Committees
+
+The Enterprise Quality Council (EQC) reviews the results of every national study.
+
+## 2. Affiliate Committees - Applies to all affiliated health plans
+
+Each affiliate's quality committee reviews the results of its studies quarterly.
+"""
+
+
+def test_a_family_documents_unmarked_sections_and_its_parents_bodies_do_not_commit_the_hmo():
+    evidence = {"type": "phrase", "all": ["review", "results"]}
+    finding, report = audit(FAMILY, evidence, hmo_name="Maple Health Plan of Maine, Inc.")
+    assert finding.status == "met"
+    assert finding.evidence[0].quote.startswith("Each affiliate's quality committee reviews the results")
+    assert any(n.name == "EQC" and n.foreign for n in report.names)
+    parent_only = FAMILY.split("## 2.")[0]
+    finding, _ = audit(parent_only, evidence, hmo_name="Maple Health Plan of Maine, Inc.")
+    assert finding.status == "partial"
+    assert "another organisation's own practice" in finding.missing[0]
+
+
+def test_the_parent_acting_is_not_the_hmo_acting():
+    evidence = {"type": "phrase", "all": ["review", "results"]}
+    text = ('Pine Holdings Group, Inc. ("the Enterprise") owns the plan.\n\n'
+            "The Enterprise reviews the results of all studies.\n")
+    assert audit(text, evidence, hmo_name="Maple Health Plan")[0].status == "partial"
+    # an enterprise data warehouse, or any adjective "enterprise", is not the parent acting
+    text = "The Enterprise Data Warehouse reviews the results of all studies.\n"
+    assert audit(text, evidence, hmo_name="Maple Health Plan")[0].status == "met"

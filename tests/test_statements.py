@@ -76,3 +76,25 @@ def test_a_placeholder_cell_removes_its_column_from_the_row():
 def test_a_label_whose_value_is_a_placeholder_is_not_said():
     evidence = {"type": "phrase", "all": [["benchmark"]]}
     assert run(evidence, ("| Benchmark | Ongoing |\n| --- | --- |\n| Goal | 80% |\n", "other")).status == "partial"
+
+
+def test_a_year_after_the_audit_led_by_a_start_word_is_a_plan_but_a_recurring_practice_is_not():
+    assert run(PHRASE, ("Beginning in 2026, the Board of Directors approves the program.", "other")).status == "partial"
+    assert run(PHRASE, ("Beginning in 2024, the Board of Directors approves the program.", "other")).status == "met"
+    # a goal's date is about the future by nature; it is not a plan for later
+    assert run(PHRASE, ("By 2026 the Board of Directors approves the program.", "other")).status == "met"
+    # "will develop ... each year" is a standing commitment
+    evidence = {"type": "phrase", "all": [["work plan"]]}
+    assert run(evidence, ("The plan will develop a work plan in 2026.", "other")).status == "partial"
+    assert run(evidence, ("The plan will develop a work plan each year.", "other")).status == "met"
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("See the bylaws: the Board of Directors approves the program.", "partial"),
+    ("The Board of Directors approves the program (see Appendix B).", "met"),
+    ("Members see the Board of Directors approve the program at its open meeting.", "met"),
+    ("The approval of the program by the Board of Directors is presented in a separate report.", "partial"),
+    ("The Board of Directors approves the program at its discretion.", "partial"),
+])
+def test_pointers_and_discretion(text, status):
+    assert run(PHRASE, (text, "other")).status == status

@@ -61,7 +61,10 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
                 continue  # a sentence-long bullet is prose about the subject, not an item of the list
             if names and words >= SENTENCE_ITEM_WORDS and text.rstrip().endswith(".") and not first.lead_terms:
                 continue  # in a list of named topics, a whole sentence is prose about the list
-        units.append(Item(members, text, set().union(*(corpus.passages[i].terms for i in members)),
+        if all(corpus.passages[i].hollow() for i in members):
+            continue  # "Asthma guideline: under development", "TBD": nothing yet to count
+        # an item says what it asserts: "Planned for 2026: COPD guideline" names no guideline the plan has
+        units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
     if fields:
         units = _records(ctx, units, set(fields), set(within))

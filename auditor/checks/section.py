@@ -20,6 +20,8 @@ def evaluate(check: SectionCheck, ctx: EvalContext) -> CheckResult:
             doc, path = heading.section_key
             body += [j for (d, sub), items in ctx.corpus.by_section.items()
                      if d == doc and len(sub) > len(path) and sub[:len(path)] == path for j in items]
+        # A body that only says something is to come ("to be finalized", "see the full report") is no body.
+        body = [j for j in body if not passages[j].hollow()]
         if sum(len(passages[j].text.split()) for j in body) < check.min_words:
             continue
         found = [i, *body[:1]]
