@@ -470,3 +470,29 @@ def test_each_with_when_none_met_passes_when_no_unit_is_found():
     assert run(each, ("# Program\nThe board meets.\n", "other")).status == "met"
     assert run(each, ("# Program\n## Study A\nNo sign-off step here.\n## Study B\nThe QIC approves it.\n",
                       "other")).status == "partial"
+
+
+GUIDELINE_COUNT = {"type": "count", "within": [["clinical practice guidelines", "guidelines"]],
+                   "of": [["diabetes", "asthma", "copd", "immunizations", "screening"]], "min": 3}
+
+
+def test_a_list_inside_a_sentence_counts_its_items_once_each():
+    text = "We have adopted clinical practice guidelines for asthma, diabetes and COPD."
+    finding = run(GUIDELINE_COUNT, (text, "other"))
+    assert finding.status == "met", finding.rationale
+    # the same guideline in a table and in a sentence is one guideline
+    table = ("# Clinical Practice Guidelines\n\n| Guideline | Source |\n| --- | --- |\n| Adult asthma | GINA |\n\n"
+             "Our guidelines include asthma and diabetes.\n")
+    assert run(GUIDELINE_COUNT, (table, "other")).status == "partial"
+    # the members of a workgroup are not guidelines
+    text = "The guidelines are reviewed by a workgroup that includes two PCPs, a pharmacist and a diabetes educator."
+    assert run(GUIDELINE_COUNT, (text, "other")).status == "not_met"
+
+
+def test_a_count_in_words_counts_where_nothing_is_listed_and_a_list_wins_where_it_is():
+    assert run(GUIDELINE_COUNT, ("We have adopted four screening guidelines.", "other")).status == "met"
+    assert run(GUIDELINE_COUNT, ("We will adopt four screening guidelines.", "other")).status == "not_met"
+    listed = ("We have adopted four screening guidelines.\n\n# Clinical Practice Guidelines\n\n"
+              "| Guideline | Source |\n| --- | --- |\n| Diabetes | ADA |\n| Asthma | GINA |\n")
+    finding = run(GUIDELINE_COUNT, (listed, "other"))
+    assert finding.status == "partial"  # the table lists two: the claim of four does not count over it

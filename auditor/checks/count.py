@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from auditor.checks.base import CheckResult, EvalContext
-from auditor.checks.items import items
+from auditor.checks.items import claimed_counts, items
 from auditor.dates import find_dates, oldest_allowed
 from auditor.models import CountCheck
 
@@ -32,6 +32,16 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
         counted = found
     evidence = [item.passages[0] for item in counted]
     notes = [f"counted {len(counted)} of the {check.min} required"]
+    if not found and not check.max_age:
+        # no items listed at all: a count said in words ("four preventive health guidelines") is the evidence
+        claims = claimed_counts(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents)
+        if claims:
+            number, passage = max(claims)
+            notes = [f"the submission says {number}, without listing them"]
+            if number >= check.min:
+                return CheckResult(status="met", evidence=[passage], notes=notes)
+            return CheckResult(status="partial", evidence=[passage], notes=notes,
+                               missing=[f"{check.min - number} more item(s)"])
     if outside:
         notes.append("not counted: " + "; ".join(outside))
     if len(counted) >= check.min:

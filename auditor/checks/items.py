@@ -28,11 +28,80 @@ class Item:
     context_terms: set[str]
     lead_terms: set[str] = field(default_factory=set)
     record: bool = False  # fields of one record, merged
+    enumerated: bool = False  # one of a list written inside a sentence ("guidelines for asthma, diabetes and COPD")
+
+
+# A list inside a sentence: after a colon, or after "include(s)", "including", "such as", "covering", "for".
+_ENUM_START = re.compile(r":\s+|\b(?:include|includes|including|such as|namely)\s+|\b(?:guidelines?|studies|projects)"
+                         r"\s+(?:for|on)\s+", re.IGNORECASE)
+_ENUM_SPLIT = re.compile(r"\s*(?:;|,\s*(?:and|or)\s+|,|\s+and\s+|\s+or\s+)\s*")
+_ENUM_LEAD = re.compile(r"^(?:covering|including|such as|namely|the|a|an|our|both)\s+", re.IGNORECASE)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12}
+_COUNTED = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+                      r"((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
+
+
+def _enumerated(ctx: EvalContext, i: int, wanted: set[str]) -> list[Item]:
+    """The items of a list written inside a sentence that names what they are ("The plan has adopted guidelines
+    for asthma, diabetes and COPD"; "six guidelines: two for chronic conditions, diabetes and persistent asthma,
+    and four for preventive care, covering ..."): each part after the list's start, without the parts that only
+    count ("two for chronic conditions")."""
+    p = ctx.corpus.passages[i]
+    start = _ENUM_START.search(p.text)
+    if start is None:
+        return []
+    noun = start.group(0).split()[0] if start.group(0)[0].isalpha() and start.group(0).split()[0].lower() in (
+        "guidelines", "guideline", "studies", "projects") else ""
+    head = p.text[:start.start()] + (" " + noun if noun else "")
+    if head.count("(") > head.count(")"):
+        return []  # "(QIA workgroup: two physicians, a pharmacist ...)": members, not items
+    # the list's own lead names what it lists: the words right before it say the subject ("six guidelines:",
+    # "our studies include"), or a heading above does; "a workgroup that includes ..." lists members
+    last = " ".join(head.split()[-2:])
+    said = ctx.terms_of(last)
+    headings = " ".join(p.section).lower()
+    if not wanted <= said | p.context_terms or not (wanted & said or any(
+            w.lower().rstrip("s") in headings for w in re.findall(r"[A-Za-z]{4,}", last))):
+        return []
+    rest = re.sub(r"\([^)]*\)", "", p.text[start.end():])  # "(quality of care, chronic)" is one remark
+    parts = [_ENUM_LEAD.sub("", part.strip(" .;:()")) for part in _ENUM_SPLIT.split(rest)]
+    out = []
+    for part in parts:
+        words = part.split()
+        if not 1 <= len(words) <= 6 or words[0].lower() in _NUMBER_WORDS or words[0].isdigit():
+            continue
+        terms = ctx.terms_of(part) & (p.asserted | set(p.kinds) if p.kinds else p.asserted or p.terms)
+        out.append(Item([i], part, set(terms) if not p.kinds else terms - set(p.kinds), set(p.context_terms) |
+                        ctx.terms_of(head), enumerated=True))
+    return out if len(out) >= 2 else []
+
+
+def claimed_counts(ctx: EvalContext, within: list[str], of: list[str], documents: list[str]) -> list[tuple[int, int]]:
+    """Counts said in words: "four preventive health guidelines", "6 quality-of-care studies" -> (4, passage).
+    A count is a claim; it counts where the submission lists no items of the kind at all."""
+    wanted, said_of = set(within), set(of)
+    out = []
+    for i in sorted({i for t in within for i in ctx.with_term.get(t, [])}):
+        p = ctx.corpus.passages[i]
+        if p.kind != "sentence" or ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents):
+            continue
+        for m in _COUNTED.finditer(p.text):
+            if p.kinds_at(m.start(), m.end()):
+                continue  # "will adopt four guidelines", "no two guidelines": not a count of what the plan has
+            phrase = m.group(0)
+            terms = ctx.terms_of(phrase)
+            if wanted <= terms | (p.context_terms if not wanted <= terms else set()) and wanted & terms and (
+                    not said_of or said_of & terms):
+                number = m.group(1).lower()
+                out.append((_NUMBER_WORDS.get(number) or int(number), i))
+    return out
 
 
 def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str], *,
           fields: list[str] = (), names: list[str] = (), exclude: list[str] = (),
-          shows: list[str] = (), self_named: bool = False, exclude_context: list[str] = ()) -> list[Item]:
+          shows: list[str] = (), self_named: bool = False, exclude_context: list[str] = (),
+          enumerations: bool = True) -> list[Item]:
     """The items whose context (or own label) names every `within` term and whose text says one of `of` (if any),
     in order.
 
@@ -66,6 +135,20 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
         # an item says what it asserts: "Planned for 2026: COPD guideline" names no guideline the plan has
         units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
+    wanted_set = set(within)
+    names_seen = [set(_words(u.text.split(" | ")[0]).split()) for u in units if wanted_set <= u.context_terms]
+    for i, p in enumerate(corpus.passages if enumerations else ()):
+        if p.kind != "sentence" or p.block_kind == "list_item" or not wanted_set <= p.terms | p.context_terms:
+            continue
+        if ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents) or ":" not in p.text and not (
+                _ENUM_START.search(p.text)):
+            continue
+        for item in _enumerated(ctx, i, set(within)):
+            words = set(_words(item.text).split())
+            # the same thing listed again (a table row naming "Type 2 diabetes in adults") counts once
+            if words and not any(words <= seen for seen in names_seen):
+                units.append(item)
+                names_seen.append(words)
     if fields:
         units = _records(ctx, units, set(fields), set(within))
         units = _same_study(ctx, units)
