@@ -125,12 +125,13 @@ def _inputs_key(job: Job) -> str:
     code. The same key means the same report, so a warm re-run need not audit again."""
     from auditor import __version__
     from auditor.cache import _readers_stamp
-    from auditor.checklists import checklist_files
+    from auditor.checklists import checklist_source
 
     digest = hashlib.sha256(f"{__version__}|{_readers_stamp()}|{job.as_of}|{job.profile}".encode())
-    known = checklist_files()
     for name in job.checklists:
-        digest.update(Path(known.get(name, name)).read_bytes())
+        digest.update(checklist_source(name))
+    for name in ("statement_cues.yaml", "roles.yaml"):  # how the text is read, beside the rules
+        digest.update((Path(__file__).parent / name).read_bytes())
     for path in sorted(Path(job.folder).rglob("*")):
         if path.is_file():
             digest.update(str(path.relative_to(job.folder)).encode() + hashlib.sha256(path.read_bytes()).digest())

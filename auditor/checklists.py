@@ -32,13 +32,29 @@ class ChecklistError(Exception):
 
 
 def checklist_files() -> dict[str, Path]:
+    """The bundled checklists by name: one YAML file each, or a folder holding checklist.yaml."""
     folder = resources.files("checklists")
-    return {Path(f.name).stem: Path(str(f)) for f in folder.iterdir() if f.name.endswith(".yaml")}
+    found = {}
+    for f in folder.iterdir():
+        if f.name.endswith(".yaml"):
+            found[Path(f.name).stem] = Path(str(f))
+        elif f.is_dir() and f.joinpath("checklist.yaml").is_file():
+            found[f.name] = Path(str(f))
+    return found
+
+
+def checklist_source(name_or_path: str) -> bytes:
+    """The bytes a checklist is read from (a file, or a folder's files and the shared concepts), to key caches."""
+    path = Path(checklist_files().get(name_or_path, name_or_path))
+    if not path.is_dir():
+        return path.read_bytes()
+    files = sorted(path.glob("*.yaml")) + sorted((path.parent / "concepts").glob("*.yaml"))
+    return b"".join(f.name.encode() + f.read_bytes() for f in files)
 
 
 def load_checklist(name_or_path: str) -> Checklist:
     path = Path(name_or_path)
-    if not path.suffix:
+    if not path.suffix and not path.is_dir():
         files = checklist_files()
         if name_or_path not in files:
             raise ChecklistError(f"unknown checklist {name_or_path!r}; known: {', '.join(sorted(files))}")
@@ -61,11 +77,31 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         return super().construct_mapping(node, deep=deep)
 
 
+def _read(path: Path):
+    # libyaml's loader where the platform has it: the Python one takes most of a second on a large checklist.
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
+
+
+def _read_folder(folder: Path) -> dict:
+    """A checklist written as a folder: checklist.yaml (identity, profiles, roles), the vocabulary files it lists
+    (the shared concepts in checklists/concepts/, then its own), and one file per section, in the order listed."""
+    data = _read(folder / "checklist.yaml")
+    terms: dict[str, list] = {}
+    for name in data.pop("vocabulary", []):
+        file = (folder / name) if (folder / name).is_file() else folder.parent / name
+        for term, phrases in ((_read(file) or {}).get("terms") or {}).items():
+            if term in terms:
+                raise ChecklistError(f"{file}: term {term!r} is defined twice in the checklist's vocabulary")
+            terms[term] = phrases
+    data["terms"] = {**terms, **(data.get("terms") or {})}
+    data["sections"] = [_read(folder / name) for name in data.get("sections", [])]
+    return data
+
+
 @functools.cache
 def _load(path: str) -> Checklist:
     try:
-        # libyaml's loader where the platform has it: the Python one takes most of a second on a large checklist.
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
+        data = _read_folder(Path(path)) if Path(path).is_dir() else _read(Path(path))
         checklist = Checklist.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
         raise ChecklistError(f"{path}: {exc}") from exc

@@ -439,11 +439,27 @@ class Checklist(_Strict):
     @field_validator("terms", mode="before")
     @classmethod
     def _flatten(cls, terms: dict) -> dict:
-        # YAML aliases let one term include another's phrases (`[*qmp, scope]`): flatten the nesting.
-        def flat(items: list) -> list[str]:
-            return [p for item in items for p in (flat(item) if isinstance(item, list) else [item])]
+        # One term includes another's phrases by "@name" (across vocabulary files), or by a YAML alias within one
+        # file (`[*qmp, scope]`): flatten both.
+        terms = terms or {}
 
-        return {name: flat(phrases) for name, phrases in (terms or {}).items()}
+        def flat(items: list, seen: tuple[str, ...]) -> list[str]:
+            out: list[str] = []
+            for item in items:
+                if isinstance(item, list):
+                    out += flat(item, seen)
+                elif isinstance(item, str) and item.startswith("@") and len(item) > 1:
+                    name = item[1:]
+                    if name not in terms:
+                        raise ValueError(f"term {seen[-1]!r} includes the unknown term {name!r}")
+                    if name in seen:
+                        raise ValueError(f"terms include each other in a circle: {' -> '.join((*seen, name))}")
+                    out += flat(terms[name], (*seen, name))
+                else:
+                    out.append(item)
+            return list(dict.fromkeys(out))
+
+        return {name: flat(phrases, (name,)) for name, phrases in terms.items()}
 
     @model_validator(mode="after")
     def _link(self) -> Checklist:
