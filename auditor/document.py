@@ -18,6 +18,7 @@ DocumentKind = Literal[
     "annual_evaluation",
     "committee_minutes",
     "contract_template",
+    "provider_manual",  # a provider manual or handbook: what the plan's providers are bound to, beside the contract
     "guideline_policy",
     "credentialing_policy",
     "other",

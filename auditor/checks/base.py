@@ -34,7 +34,7 @@ class CheckResult:
 # Where program-level evidence is best read first: the program's own description before the documents that
 # only mention the program (a contract's definition of "Quality Improvement Program" says little of it).
 KIND_ORDER = ("qmp_description", "work_plan", "annual_evaluation", "committee_minutes", "guideline_policy",
-              "credentialing_policy", "other", "contract_template")
+              "credentialing_policy", "other", "provider_manual", "contract_template")
 
 
 @functools.cache

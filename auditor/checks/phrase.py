@@ -8,6 +8,7 @@ passage in the wrong kind of document is a candidate for review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -114,7 +115,7 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                 continue
             if any(passages[i].terms & excluded for i in hit):
                 continue
-            if check.documents and ctx.kind_of(hit[0]) not in check.documents:
+            if check.documents and not _in_expected_documents(ctx, hit, check.documents):
                 notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
                 candidates.extend(hit)
             else:
@@ -132,6 +133,28 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                            missing=[f"a statement of practice (found only {why})"],
                            notes=[f"found only {why}"], nearest=nearest)
     return CheckResult(status="not_met", nearest=nearest)
+
+
+# A statement that a document of the expected kind says something is evidence of what it says: "Participation in our
+# QI activities is required in our agreements with physicians" reports the contracts' terms.
+_REPORTS_CONTENT = re.compile(r"\b(?:require[sd]?|requirement|specif(?:y|ies|ied)|include[sd]?|stipulate[sd]?|state[sd]?|"
+                              r"obligate[sd]?|must|shall|oblige[sd]?|provide[sd]? that|call for)\b", re.IGNORECASE)
+
+
+def _in_expected_documents(ctx: EvalContext, hit: list[int], documents: list[str]) -> bool:
+    """The hit is in a document of an expected kind; or a provider manual stands in for a contract (contracts bind
+    providers to it); or the hit's passage reports what such a document says."""
+    allowed = set(documents)
+    if "contract_template" in allowed:
+        allowed.add("provider_manual")
+    if ctx.kind_of(hit[0]) in allowed:
+        return True
+    if any(d.kind in allowed and not d.error for d in ctx.corpus.documents):
+        return False  # the document itself was submitted: it speaks for itself, not a summary of it
+    from extractors.kind import document_kinds_in
+
+    return any(allowed.intersection(document_kinds_in(ctx.corpus.passages[i].text))
+               and _REPORTS_CONTENT.search(ctx.corpus.passages[i].text) for i in hit)
 
 
 _NEAREST = 3
