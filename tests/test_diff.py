@@ -119,9 +119,10 @@ def test_each_category(pair):
     assert ids(result.added) == ["1.03-1.H"]
     assert ids(result.removed) == ["1.03-1.G"]
     gaps_before = {f.requirement_id for f in old.findings if f.status in ("partial", "not_met")}
-    assert set(ids(result.still_open)) == gaps_before - {"1.03-1.C", "1.03-2.C", "1.03-4.D"}
-    # not gaps before and not changed: all but the 2 that became gaps, the 2 other changes and the one removed
-    assert result.unchanged == len(old.findings) - len(gaps_before) - 5
+    assert "1.03-4.D" not in gaps_before  # met in the sample: its change to needs review is an "other change"
+    assert set(ids(result.still_open)) == gaps_before - {"1.03-1.C", "1.03-2.C"}
+    # not gaps before and not changed: all but the 2 that became gaps, the 3 other changes and the one removed
+    assert result.unchanged == len(old.findings) - len(gaps_before) - 6
     assert result.warnings == []
 
 
@@ -138,7 +139,7 @@ def test_entries_carry_statuses_citations_and_what_is_missing(pair):
     assert by_id(result.new_gaps)["1.03-2.E.2"].old_status == "needs_review"
     assert (by_id(result.changed)["1.03-9.A"].old_status, by_id(result.changed)["1.03-9.A"].new_status) == \
         ("not_applicable", "met")
-    assert by_id(result.changed)["1.03-4.D"].old_status == "partial"  # a gap, but not met now: no longer counted
+    assert by_id(result.changed)["1.03-4.D"].old_status == "met"  # met, now for review: an "other change"
     assert by_id(result.removed)["1.03-1.G"].new_status is None
 
 
@@ -246,8 +247,12 @@ def test_real_audits_a_year_apart(sample_report, next_year):
     new_gaps = by_id(result.new_gaps)
     assert {"1.03-2.E.3", "1.03-2.E.4.a", "1.03-2.E.4.b", "1.03-2.E.4.c"} <= new_gaps.keys()
     assert all(new_gaps[r].old_status == "met" and new_gaps[r].new_status == "not_met" for r in new_gaps)
-    assert (by_id(result.changed)["1.03-2.E.1"].old_status, by_id(result.changed)["1.03-2.E.1"].new_status) == \
-        ("met", "needs_review")  # the QI program description still claims it: a question, not a gap
+    # With no contract in the submission, what the program description says the agreements require is the evidence:
+    # 1.03-2.E.1 stays met, and the facility agreements' cooperation clause (a question beside the PCP contract,
+    # which spoke for the contracts) is now met on the description's word.
+    assert "1.03-2.E.1" not in by_id(result.changed)
+    assert (by_id(result.changed)["1.03-2.E.2"].old_status, by_id(result.changed)["1.03-2.E.2"].new_status) == \
+        ("needs_review", "met")
     still = by_id(result.still_open)
     assert still["1.03-2.E.4.d"].trend is None and still["1.03-2.D.3"].new_status == "not_met"
     assert set(still["1.03-1.B.2"].missing) == {"care_settings", "types_of_services"}

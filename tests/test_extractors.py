@@ -775,7 +775,7 @@ def test_sections_close_at_same_or_higher_level() -> None:
             "contract_template",
         ),
         ("Casco Bay Health Plan", [], "qi-work-plan-2025.pdf", "work_plan"),
-        ("Provider Manual", [], "a.pdf", "other"),
+        ("Provider Manual", [], "a.pdf", "provider_manual"),  # binds providers beside their contracts
         (None, [], "notes.txt", "other"),
     ],
 )

@@ -137,8 +137,9 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
 
 # A statement that a document of the expected kind says something is evidence of what it says: "Participation in our
 # QI activities is required in our agreements with physicians" reports the contracts' terms.
-_REPORTS_CONTENT = re.compile(r"\b(?:require[sd]?|requirement|specif(?:y|ies|ied)|include[sd]?|stipulate[sd]?|state[sd]?|"
-                              r"obligate[sd]?|must|shall|oblige[sd]?|provide[sd]? that|call for)\b", re.IGNORECASE)
+_REPORTS_CONTENT = re.compile(r"\b(?:require[sd]?|requirement|specif(?:y|ies|ied)|include[sd]?|stipulate[sd]?|"
+                              r"state[sd]?|obligate[sd]?|must|shall|oblige[sd]?|provide[sd]? that|call for)\b",
+                              re.IGNORECASE)
 
 
 def _in_expected_documents(ctx: EvalContext, hit: list[int], documents: list[str]) -> bool:
