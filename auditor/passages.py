@@ -235,6 +235,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
+            elif unit.kind == "text" and block.kind == "paragraph" and _is_label(text):
+                # A label of a few words standing as a sentence ("Delegated functions.") names a subject; it says
+                # nothing of it. (A heading's words do count: with the body under it they say what the section is.)
+                passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"label"} for t in passage.terms}
+                passage.asserted = set()
             if marks:
                 # What a colon-ended lead-in leaves open for its list items, and where the cues reach (character
                 # offsets in the passage's text), for names found later in it (auditor.roles).
@@ -271,6 +276,18 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
 
 
 _MAX_LABEL_TOKENS = 6
+_LABEL_WORDS = 3
+
+
+def _is_label(text: str) -> bool:
+    """"Delegated functions.", "Barrier analysis:": a few words standing alone as a label, not a sentence."""
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if re.search(r"\d|\[", text) or {w.lower() for w in words} & {"none", "no", "yes", "n/a", "na", "nil"}:
+        return False  # a number, a checkbox or an answer ("None.") says something
+    titled = all(w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to", "in") for w in words)
+    # two words ("Delegated functions."), or a few in title case or before a colon ("Barrier Analysis:"); three
+    # lower-case words are as likely a sentence ("Staff approve invoices.")
+    return 0 < len(words) <= 2 or (len(words) <= _LABEL_WORDS + 1 and (titled or text.rstrip().endswith(":")))
 
 
 def _question_tokens(sdoc, unit: _Unit) -> set[int]:

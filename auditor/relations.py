@@ -189,7 +189,16 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
     # approves the budget" there does not.
     objectless = bool(label) or not re.sub(r"^\s*(?:and\s+\w+\s+)?(?:by\b.*|on\b.*|[:|\-–].*|\W*)$", "",
                                             after[:_clause_end(after)], flags=re.IGNORECASE).strip()
+    # A table's row is its own document's approval only as a label and its value ("Approved by | Board, 1/28/2025"):
+    # a work plan's row "2025 QI Program Description | Board approval | Q1" is an activity planned, not this
+    # document approved.
+    if p.kind == "row" and text.count(" | ") > 1 and not label:
+        objectless = False
     kind, obj_text = _object_near(text, verb, doc, (near_top and objectless) or bool(label))
+    if p.kind == "row" and doc.kind == "work_plan" and text.count(" | ") > 1 and not label:
+        status = "planned"  # an approval a work plan schedules
+        return Relation(i, "approve", kind, obj_text, agent[0] if agent else None, agent[1] if agent else "",
+                        _date(text), status)
     status = "approved"
     kinds = p.kinds_at(verb.start(), verb.end()) - {"pointer"}
     clause = after[:_clause_end(after)]

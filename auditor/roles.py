@@ -340,8 +340,11 @@ def _foreign_boards(passages: list[Passage], hmo_name: str | None, role_terms: d
             before, after = p.text[:m.start()], p.text[m.end():]
             owner, name = None, None
             of = re.match(rf"\s+of\s+(?:the\s+)?({_NAME})", after) if m.group(1) != "Board" else None
+            comma = re.match(rf",\s+(?:of\s+)?({_NAME})", after)  # "Board of Directors, Osprey Point Holdings, LLC"
             if of:
                 owner, name = of.group(1), f"{m.group(1)} of {of.group(1)}"
+            elif comma and _ORG_SUFFIX.search(comma.group(1)):
+                owner, name = comma.group(1), f"{m.group(1)}, {comma.group(1)}"
             else:
                 q = re.search(r"((?:[A-Z][\w&'’.-]*\s+){1,5})$", before)
                 if q:

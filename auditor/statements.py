@@ -21,7 +21,8 @@ from importlib import resources
 
 import yaml
 
-KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "restates_rule", "foreign")
+KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "received", "restates_rule", "foreign",
+         "label")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -32,6 +33,8 @@ LABELS = {
     "negated": "a negative statement",
     "restates_rule": "the rule's own words",
     "foreign": "another organisation's own practice, not the HMO's",
+    "received": "what the body only receives reports of",
+    "label": "a heading or label that names the subject without saying anything of it",
 }
 
 
@@ -160,7 +163,28 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
         for i in range(max(first, 0), min(last, len(doc))):
             if not cue_start <= i < cue_end:
                 marks.setdefault(i, set()).add(kind)
+    _copular_negation(doc, marks)
     return {i: frozenset(k) for i, k in marks.items()}
+
+
+_COPULA = frozenset({"is", "are", "was", "were", "has", "have", "had"})
+
+
+def _copular_negation(doc, marks: dict[int, set[str]]) -> None:
+    """"Contracting and risk management are not within the scope": a copula's negation denies its subject too, back
+    to the nearest comma or clause start within the sentence (ConText's negation cues run forward only)."""
+    for i, token in enumerate(doc):
+        if token.lower_ not in ("not", "n't") or i == 0 or doc[i - 1].lower_ not in _COPULA:
+            continue
+        if "negated" not in marks.get(i + 1, ()):
+            continue  # a pseudo-negation ("is not limited to") or nothing after it
+        start = token.sent.start
+        for j in range(i - 2, max(start, i - 14) - 1, -1):
+            if doc[j].text in (",", ";", ":", "|") or doc[j].lower_ in (
+                    "but", "however", "although", "while", "that", "if", "when", "whether", "which", "who", "unless",
+                    "because", "where", "once", "until", "after", "before"):
+                break  # the clause the copula is in: "If remeasurement shows that [an intervention] has not ..."
+            marks.setdefault(j, set()).add("negated")
 
 
 def kinds_of(doc, spans: list[tuple[int, int]]) -> list[frozenset[str]]:

@@ -19,8 +19,9 @@ def evaluate(check: AbsentCheck, ctx: EvalContext, run) -> CheckResult:
     for _ in range(_MAX_CLEARED):
         found = run(check.check, sub)
         flagged = list(dict.fromkeys([*found.evidence, *found.candidates]))
-        # A flag said in any way counts ("Benchmark: TBD" is a placeholder, which is the point of the flag).
-        if found.status == "not_met" or not flagged:
+        # A flag said in any way counts ("Benchmark: TBD" is a placeholder, which is the point of the flag); one
+        # found only outside the documents it is about (needs_review) is not raised there.
+        if found.status in ("not_met", "needs_review") or not flagged:
             return CheckResult(status="met")
         if check.unless is None:
             break
