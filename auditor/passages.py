@@ -271,12 +271,29 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     for i, passage in enumerate(passages):
         by_section[passage.section_key].append(i)
         by_block[(passage.doc, passage.block)].append(i)
+    _label_empty_headings(passages, by_section)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms, names=names, relations=found)
 
 
 _MAX_LABEL_TOKENS = 6
 _LABEL_WORDS = 3
+
+
+def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
+    """A heading over nothing but placeholders and pointers ("8. Overall Effectiveness" over "to be finalized in the
+    full report") names a subject the section does not treat: its words are a label, not a statement. A heading
+    over a body that says something keeps its words, which with the body say what the section is."""
+    for i, heading in enumerate(passages):
+        if heading.kind != "heading" or not heading.terms:
+            continue
+        doc, path = heading.section_key
+        body = [j for j in by_section.get((doc, path), []) if j != i]
+        if not body:
+            continue  # sub-sections may carry the body; leave such headings be
+        if all(passages[j].hollow() for j in body):
+            heading.kinds = {t: heading.kinds.get(t, frozenset()) | {"label"} for t in heading.terms}
+            heading.asserted = set()
 
 
 def _is_label(text: str) -> bool:
