@@ -125,7 +125,7 @@ def extract(passages: list[Passage], documents: list[Document], agent_of) -> lis
         for verb in verbs:
             if re.match(r"\s*(?:criteria|process|procedures?|authority|rights?)\b", text[verb.end():]):
                 continue  # "approval process", "approval authority": about approving, not an approval
-            out.append(_approval(i, p, doc, verb, near_top, agent_of, p_context))
+            out.extend(_approval(i, p, doc, verb, near_top, agent_of, p_context))
         for receive in _RECEIVE.finditer(text):
             if any(abs(v.start() - receive.start()) < 3 for v in verbs):
                 continue
@@ -163,10 +163,12 @@ def _context_agent(passages: list[Passage], i: int, stem_agent: dict, agent_of):
     return lazy
 
 
-def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool, agent_of, context) -> Relation:
+def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool, agent_of,
+              context) -> list[Relation]:
     text = _answer_text(p)
     before, after = text[:verb.start()], text[verb.end():]
     agent = None
+    also: list[tuple[str | None, str]] = []  # "approved by the QIC and the Executive Board": each approves
     label = _LABEL.match(text[verb.start():]) if not before.strip(" -–|:*") else None
     if label is None and re.search(r"[|:]\s*$", before) and p.kind == "row":
         label = _LABEL.match(text[verb.start():])
@@ -176,6 +178,8 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
         by = _BY.match(after) or re.match(r"^\s*(?:and\s+\w+\s+)?by\s+(?:the\s+)?(?P<agent>[^,;.|()]{2,120})", after)
         if by:
             agent = _agent_from(by.group("agent"), agent_of)
+            if agent:
+                also = _coordinated(after[by.end("agent"):], agent_of)
     if agent is None and not _PRONOUN.match(before.split("|")[-1].split(";")[-1]):
         agent = _agent_before(before, agent_of)
     if agent is None and p.kind == "row":
@@ -197,8 +201,8 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
     kind, obj_text = _object_near(text, verb, doc, (near_top and objectless) or bool(label))
     if p.kind == "row" and doc.kind == "work_plan" and text.count(" | ") > 1 and not label:
         status = "planned"  # an approval a work plan schedules
-        return Relation(i, "approve", kind, obj_text, agent[0] if agent else None, agent[1] if agent else "",
-                        _date(text), status)
+        return [Relation(i, "approve", kind, obj_text, agent[0] if agent else None, agent[1] if agent else "",
+                         _date(text), status)]
     status = "approved"
     kinds = p.kinds_at(verb.start(), verb.end()) - {"pointer"}
     clause = after[:_clause_end(after)]
@@ -210,8 +214,30 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
         status = sorted(kinds & {"negated", "permission", "purpose", "restates_rule"})[0]
     elif p.statement:
         status = p.statement
-    return Relation(i, "approve", kind, obj_text, agent[0] if agent else None, agent[1] if agent else "",
-                    _date(text), status)
+    return [Relation(i, "approve", kind, obj_text, who[0] if who else None, who[1] if who else "", _date(text), status)
+            for who in [agent, *also]]
+
+
+_COORDINATED = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:by\s+)?"
+                          r"(?:the\s+|its\s+|our\s+)?(?P<agent>[^,;.|()·•]{2,120})", re.IGNORECASE)
+
+
+def _coordinated(rest: str, agent_of) -> list[tuple[str | None, str]]:
+    """The other bodies of a coordinated agent: "by the QIC (QUIC) and the Executive Board", "by the QIC, the MAC
+    and the Board". Only names of bodies count: "by the Board and filed with the State" adds nobody."""
+    out: list[tuple[str | None, str]] = []
+    while len(out) < 4:
+        m = _COORDINATED.match(rest)
+        if not m:
+            break
+        name = re.split(r"\s+and\s+", m.group("agent"))[0]
+        agent = _agent_from(name, agent_of)
+        if not agent or agent[0] is None:
+            break
+        if agent[0] != "other":  # another named body is passed over, not taken for an approver we know
+            out.append(agent)
+        rest = rest[m.start("agent") + len(name):]
+    return out
 
 
 def _clause_end(text: str) -> int:

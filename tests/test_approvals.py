@@ -14,6 +14,9 @@ WORK_PLAN_BY_BOARD = {"type": "approval", "of": ["work_plan"], "by": ["governing
     "The 2025 Work Plan was reviewed by the QIC and approved by the Board of Directors on 1/28/2025.",
     "The QIC recommends the work plan to the Board, which approves it each January.",
     "The Quality Committee of the Board approves the annual work plan.",  # the governing body's designee
+    # each body of a coordinated agent approves, whichever comes first
+    "The 2025 Work Plan is approved by the Quality Improvement Committee (QIC) and the Board of Directors.",
+    "The 2025 Work Plan is approved by the QIC, the Medical Advisory Committee and the Board of Directors.",
 ])
 def test_an_approval_by_the_governing_body_is_met(text):
     finding, _ = audit(text, WORK_PLAN_BY_BOARD)

@@ -279,6 +279,21 @@ def test_recency_partial_and_undated():
     assert recency(undated, dt.date(2025, 6, 30)).status == "needs_review"
 
 
+def test_recency_without_a_list_reads_a_dated_update_in_a_sentence_or_has_nothing_to_judge():
+    stale = "# Guidelines\nThe preventive guidelines were last reviewed in November 2021; review is deferred.\n"
+    assert recency(stale, dt.date(2025, 6, 30)).status == "not_met"
+    fresh = "# Guidelines\nThe asthma guideline was last updated on 3/4/2025.\n"
+    assert recency(fresh, dt.date(2025, 6, 30)).status == "met"
+    # beside a stated two-year cycle, no list and no dated update neither meets nor fails the requirement
+    cycle = {"type": "all_of", "elements": {"cycle": {"type": "phrase", "all": [["guideline"], ["two years"]]},
+                                            "dated": RECENCY}}
+    policy = "# Guidelines\nEach guideline is reviewed at least every two years.\n"
+    documents = [markdown_document(policy, path="g.md")]
+    assert judge(documents, checklist(cycle), "R", as_of=dt.date(2025, 6, 30)).status == "met"
+    alone = recency(policy, dt.date(2025, 6, 30))
+    assert alone.status == "not_met"
+
+
 def test_recency_uses_the_latest_date_of_an_item():
     table = "# Guidelines\n| Guideline | Adopted | Revised |\n| --- | --- | --- |\n| Asthma | 7/1/2015 | 9/18/2024 |\n"
     assert recency(table, dt.date(2025, 6, 30)).status == "met"

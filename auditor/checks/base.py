@@ -29,6 +29,8 @@ class CheckResult:
     data: list[tuple[str, str, str]] = field(default_factory=list)  # rows quoted: (file, "row N", "col: value; ...")
     items: list[tuple[str, CheckResult]] | None = None  # one finding each ("a finding per measure")
     computed: bool = False  # a result from numbers: its notes (values, threshold) are the rationale
+    # Nothing to judge (a date check with no list to date): beside other elements it neither counts nor fails.
+    neutral: bool = False
 
 
 # Where program-level evidence is best read first: the program's own description before the documents that

@@ -14,6 +14,8 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
         merged.notes += [f"{name}: {n}" for n in result.notes]
         merged.data += result.data
         merged.computed = merged.computed or result.computed
+        if result.neutral:
+            continue
         if result.status == "met":
             merged.found.append(name)
         elif result.status == "partial":
@@ -33,7 +35,8 @@ def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
     # turn a gap into a partial finding.
     weighed = [r for name, r in results.items()
                if not (isinstance(check.elements[name], AbsentCheck) and r.status == "met")
-               and not (isinstance(check.elements[name], EachCheck) and r.status == "met" and not r.found)]
+               and not (isinstance(check.elements[name], EachCheck) and r.status == "met" and not r.found)
+               and not r.neutral]
     statuses = {r.status for r in weighed} or {"met"}
     if statuses == {"met"}:
         status = "met"
