@@ -69,7 +69,8 @@ def line(name: str, tally: Counter) -> str:
     def share(a: int, b: int) -> str:
         return f"{a}/{b} = {a / b:.1%}" if b else "-"
 
-    return (f"{name:<14} agreement {share(tally['agree'], covered):<17} gap recall {share(tally[('gap', 'agree')], gaps):<16}"
+    return (f"{name:<14} agreement {share(tally['agree'], covered):<17}"
+            f" gap recall {share(tally[('gap', 'agree')], gaps):<16}"
             f" met recall {share(tally[('met', 'agree')], mets):<16} false met {tally[('gap', 'disagree')]:<3}"
             f" review {share(tally['review'], covered)}")
 

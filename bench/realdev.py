@@ -110,7 +110,10 @@ def main() -> None:
         return recall, reject, review
 
     print(f"{'requirement':<14} {'recall':>8} {'reject':>8} {'review':>7}")
-    for requirement in sorted(per, key=lambda r: [int(p) if p.isdigit() else p for p in r.replace("-", ".").split(".")]):
+    def order(requirement: str) -> list:
+        return [int(p) if p.isdigit() else p for p in requirement.replace("-", ".").split(".")]
+
+    for requirement in sorted(per, key=order):
         recall, reject, review = figures(per[requirement])
         print(f"{requirement:<14} {recall:>8} {reject:>8} {review:>7}")
     recall, reject, review = figures(total)
