@@ -62,7 +62,8 @@ def _facts(data, name: str) -> SubmissionFacts:
     try:
         return SubmissionFacts.model_validate(data)
     except ValidationError as exc:
-        raise FactsError(safe_yaml.validation_message(exc, name)) from exc
+        raise FactsError(safe_yaml.validation_message(exc, name) + "; correct it (dates as YYYY-MM-DD), or give "
+                         "the fact with --fact NAME=VALUE") from exc
 
 
 def load_facts(paths: list[str], skipped: list | None = None) -> SubmissionFacts:

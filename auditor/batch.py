@@ -68,6 +68,7 @@ class Row:
     error: str = ""
     files: int = 0
     report: str = ""  # the report's file stem in the output folder
+    failure: str = ""  # with an error: "input" (a file the plan can fix), "write", "crash" or "died" (its worker)
 
 
 class BatchError(Exception):
@@ -141,21 +142,26 @@ def _stem(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _error_sentence(exc: BaseException) -> str:
-    """What went wrong in one line: errors the user can fix as their own message, others with their type."""
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """(kind, what went wrong in one line): errors the user can fix as their own message, others with their type."""
     from auditor.api import FactsError
     from auditor.checklists import ChecklistError
     from auditor.overrides import OverridesError
     from extractors.common import one_line
 
     if isinstance(exc, FactsError | OverridesError | ChecklistError):
-        return one_line(str(exc))
+        return "input", one_line(str(exc), 400)
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
-        return one_line(f"cannot write or read{where}: {exc.strerror or exc}")
+        return "write", one_line(f"cannot write or read{where}: {exc.strerror or exc}", 400)
     if isinstance(exc, MemoryError):
-        return "ran out of memory auditing this submission"
-    return one_line(f"{type(exc).__name__}: {exc}")
+        return "crash", "ran out of memory auditing this submission"
+    return "crash", one_line(f"{type(exc).__name__}: {exc}", 400)
+
+
+def _error_row(job: Job, exc: BaseException) -> Row:
+    kind, sentence = _failure(exc)
+    return Row(submission=job.submission, folder=job.folder, report=job.name, error=sentence, failure=kind)
 
 
 def run_job(job: Job) -> Row:
@@ -196,7 +202,7 @@ def run_job(job: Job) -> Row:
         row.unreadable_files = sum(1 for d in report.documents if d.error)
         row.files = len(report.documents)
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
-        row.error = _error_sentence(exc)
+        row.failure, row.error = _failure(exc)
     return row
 
 
@@ -336,7 +342,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
                 run.pool = _new_pool(1)
                 if run.jobs([job]):
                     finished(Row(submission=job.submission, folder=job.folder, report=job.name,
-                                 error=_died(run.seen)))
+                                 error=_died(run.seen), failure="died"))
         except KeyboardInterrupt:
             # Stop cleanly: drop what has not started, end the workers, keep every report already written (with the
             # temporary files of those being written removed), and say so.
@@ -394,8 +400,7 @@ class _Runner:
                 if error is None:
                     self.finished(future.result())
                 else:  # a job that could not be sent, or a cluster executor that broke (not ours to restart)
-                    self.finished(Row(submission=job.submission, folder=job.folder, report=job.name,
-                                      error=_error_sentence(error)))
+                    self.finished(_error_row(job, error))
         if self.own:
             pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None

@@ -315,7 +315,8 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
     click.echo(f"{len(rows)} submission(s) audited into {_printable(output_dir)} (portfolio.csv, portfolio.html)",
                err=True)
     if rows and len(failed) == len(rows):
-        sys.exit(2)
+        # Nothing audited: 2 when the submissions' own files are to blame, 3 when the run failed (writes, crashes).
+        sys.exit(2 if all(r.failure in ("input", "") for r in failed) else EXIT_FAILED)
 
 
 DIFF_EXIT_CODES = """\b

@@ -243,19 +243,21 @@ def symlinks_out(tmp, opts):
 
 @case
 def injection_in_documents(tmp, opts):
+    """Raw HTML, NUL and ESC in a document's text, and an escape sequence in a file name."""
     sub = h.good_submission(tmp / "s")
-    (sub / "evil\x1b[31mred.md").write_text("# Quality Program <script>alert(1)</script>\n\n"
-                                           "The Board of Directors <img src=x onerror=alert(1)> approves the QM "
-                                           "Program.\x00\x1b[2J\n")
+    filler = "The plan keeps minutes of each meeting. " * 120  # NUL after the first 4 KB: read as text
+    (sub / "evil\x1b[31mred.txt").write_text(
+        "QUALITY PROGRAM <script>alert(1)</script>\n\n" + filler + "\n\nThe Board of Directors "
+        "<img src=x onerror=alert(1)> approves the QM Program.\x00\x1b[2J\n")
     outputs = {}
+    result: dict = {}
     for fmt in ("md", "html", "csv"):
         target = tmp / f"report.{fmt}"
-        r = run(["audit", str(sub), "--as-of", AS_OF, "--format", fmt, "-o", str(target)], tmp, opts.cap_gb,
-                opts.timeout)
+        result = run(["audit", str(sub), "--as-of", AS_OF, "--format", fmt, "-o", str(target)], tmp, opts.cap_gb,
+                     opts.timeout)
         text = target.read_text("utf-8", "replace") if target.is_file() else ""
-        outputs[fmt] = {"exit": r["exit"], "raw_html": "<script>" in text or "<img" in text,
+        outputs[fmt] = {"exit": result["exit"], "raw_html": "<script>alert" in text or "<img src=x" in text,
                         "nul": "\x00" in text, "esc": "\x1b" in text}
-        result = r
     result["formats"] = outputs
     result["terminal_esc"] = "\x1b" in result["stderr"]
     return result
@@ -411,6 +413,7 @@ def cache_planted(tmp, opts):
     planted = {}
     if len(reports) == 2:
         a, b = (json.loads(p.read_text()) for p in reports)
+        a, b = (r.get("payload", r) for r in (a, b))  # entries named by their key, once they were
         key_of = {r["submission"]["hmo_name"]: p for r, p in zip((a, b), reports, strict=True)}
         # Plan B's entry now holds Plan A's report.
         key_of["Plan B"].write_text(key_of["Plan A"].read_text())
