@@ -49,7 +49,7 @@ class Job:
     formats: list[str]
     cache_dir: str | None
     profile: str | None = None
-    events: object = None  # a queue (multiprocessing.Manager's) that hears of each file as it starts
+    events: bytes | None = None  # a Manager's queue that hears of each file as it starts, pickled (see _events)
     state_dir: str | None = None  # where the worker marks the job started (to know whom a dead worker was reading)
 
 
@@ -182,7 +182,8 @@ def run_job(job: Job) -> Row:
             report = _saved_report(saved, key)
         if report is None:
             cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
-            on_file = (lambda path: job.events.put((job.submission, path))) if job.events is not None else None
+            events = _events(job.events)
+            on_file = (lambda path: events.put((job.submission, path))) if events is not None else None
             report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache,
                            on_file=on_file)
             # A report with unreadable files is not kept: the reason may be a tool installed tomorrow.
@@ -204,6 +205,20 @@ def run_job(job: Job) -> Row:
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
         row.failure, row.error = _failure(exc)
     return row
+
+
+def _events(pickled: bytes | None):
+    """The progress queue in a worker, or None. The Manager's proxy travels pickled and is unpickled here, where a
+    dead Manager (killed, or gone with Ctrl-C) costs the progress display only: unpickled by the pool, the proxy's
+    failure to reach its Manager would kill every worker it is sent to."""
+    if pickled is None:
+        return None
+    import pickle
+
+    try:
+        return pickle.loads(pickled)
+    except Exception:  # noqa: BLE001 - ConnectionRefusedError, EOFError...: no progress, the audit goes on
+        return None
 
 
 def _saved_report(saved: Path, key: str) -> AuditReport | None:
@@ -329,15 +344,24 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
 
             run.events = stack.enter_context(multiprocessing.Manager()).Queue()
         for job in jobs:
-            job.events, job.state_dir = run.events, str(state) if state else None
+            job.state_dir = str(state) if state else None
         try:
             todo, suspects = list(jobs), []
+            unstarted: dict[str, int] = {}  # pools a job was lost with before it started
             while todo:
                 run.pool = _new_pool(min(workers, len(todo))) if own else executor
                 broken = run.jobs(todo)
                 todo = []
                 for job in broken:  # those the dead worker had started are suspects; the rest go on as usual
-                    (suspects if state is not None and Path(state, job.name).exists() else todo).append(job)
+                    if state is not None and Path(state, job.name).exists():
+                        suspects.append(job)
+                        continue
+                    unstarted[job.name] = unstarted.get(job.name, 0) + 1
+                    if unstarted[job.name] < 3:
+                        todo.append(job)
+                    else:  # lost with three pools without ever starting: no worker can take it
+                        finished(Row(submission=job.submission, folder=job.folder, report=job.name,
+                                     error="no worker process could start auditing it", failure="crash"))
             for job in suspects:  # each alone, in a pool of one: a second death is its own doing
                 run.pool = _new_pool(1)
                 if run.jobs([job]):
@@ -375,7 +399,14 @@ class _Runner:
         assert pool is not None
         broken: list[Job] = []
         futures: dict[Future, Job] = {}
+        pickled = None
+        if self.events is not None:
+            import pickle
+
+            with contextlib.suppress(Exception):
+                pickled = pickle.dumps(self.events)
         for job in jobs:
+            job.events = pickled
             try:
                 futures[pool.submit(run_job, job)] = job
             except BrokenExecutor:

@@ -274,6 +274,7 @@ def scan_inputs(paths: list[str]) -> Scan:
     """Walk the given paths: each folder recursively, its files read only if they resolve inside it (a link out of
     the folder is skipped and listed, as are hidden entries, links to folders, link loops, FIFOs and devices)."""
     found: dict[pathlib.Path, tuple[pathlib.Path, str]] = {}
+    via_link: set[pathlib.Path] = set()
     skipped: list[tuple[str, str]] = []
     for given in paths:
         root = pathlib.Path(given)
@@ -326,7 +327,13 @@ def scan_inputs(paths: list[str]) -> Scan:
                     kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
                     skipped.append((shown, f"{kind}, not a file; not read"))
                     continue
-                found.setdefault(target.resolve(), (real, shown))
+                key = target.resolve()
+                if key not in found or (key in via_link and real is target):
+                    found[key] = (real, shown)  # a file and a link to it inside: listed once, as the file
+                    if real is not target:
+                        via_link.add(key)
+                    else:
+                        via_link.discard(key)
     scan = Scan(skipped=sorted(set(skipped)))
     for pair in sorted(found.values(), key=lambda pair: pair[1]):
         (scan.data if pair[0].suffix.lower() in DATA_EXTENSIONS else scan.documents).append(pair)
