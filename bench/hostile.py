@@ -249,6 +249,7 @@ def injection_in_documents(tmp, opts):
     (sub / "evil\x1b[31mred.txt").write_text(
         "QUALITY PROGRAM <script>alert(1)</script>\n\n" + filler + "\n\nThe Board of Directors "
         "<img src=x onerror=alert(1)> approves the QM Program.\x00\x1b[2J\n")
+    (sub / "empty\x1b]0;pwned\x07\x1b[2J.pdf").write_bytes(b"")  # unreadable: its name is in a warning
     outputs = {}
     result: dict = {}
     for fmt in ("md", "html", "csv"):
@@ -324,6 +325,24 @@ def batch_killed_worker(tmp, opts):
     result = _batch(root, tmp / "out", opts, "--workers", "2", "--no-cache",
                     during=lambda p: _kill_child(p, opts.kill_delay))
     return result
+
+
+@case
+def batch_killed_worker_no_facts_bomb(tmp, opts):
+    """As batch_killed_worker, the hostile member a DOCX bomb only (before issue 15 the facts bomb alone stopped the
+    batch before any worker started)."""
+    root = tmp / "root"
+    sample = ROOT / "fixtures" / "sample-submission"
+    import shutil
+
+    for i in range(11):
+        folder = root / f"plan{i:02d}"
+        shutil.copytree(sample, folder)
+        (folder / "submission.yaml").write_text(f"hmo_name: Plan {i:02d}\nmembers: 14200\n")
+    bad = h.good_submission(root / "plan11-hostile")
+    h.docx_bomb(bad / "bomb.docx", 40)
+    return _batch(root, tmp / "out", opts, "--workers", "2", "--no-cache",
+                  during=lambda p: _kill_child(p, opts.kill_delay))
 
 
 @case

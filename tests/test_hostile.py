@@ -308,8 +308,9 @@ def test_control_characters_and_raw_html_never_reach_reports_or_the_terminal(tmp
     (sub / "evil\x1b[31mred.txt").write_text(
         "QUALITY PROGRAM <script>alert(1)</script>\n\n" + filler + "\n\nThe Board of Directors <img src=x "
         "onerror=alert(1)> approves the QM Program.\x00\x1b[2J\n")
+    (sub / "empty\x1b]0;pwned\x07.pdf").write_bytes(b"")  # unreadable: its name is in a warning
     result = invoke("audit", str(sub), "--as-of", "2025-03-01", "--format", "md")
-    assert result.exit_code == 0
+    assert result.exit_code == 0 and "warning: " in result.stderr and "empty\\x1b]0;pwned\\x07.pdf" in result.stderr
     assert "\x1b" not in result.stderr and "\x1b" not in result.stdout and "\x00" not in result.stdout
     assert "<script>" not in result.stdout and "<img" not in result.stdout and "&lt;img src=x" in result.stdout
     assert "evil\\x1b[31mred.txt" in result.stdout  # the file name shown, its escape sequence made visible
@@ -546,3 +547,13 @@ def test_ctrl_c_stops_a_batch_without_tracebacks(tmp_path):
     assert "Traceback" not in stderr and "interrupted" in stderr
     assert "interrupted" in (out / "portfolio.html").read_text()
     assert not list(out.glob("*.part"))
+
+
+def test_the_readme_documents_every_limit_with_its_default():
+    from extractors.limits import LIMITS
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Limits"):]
+    for limit in LIMITS.values():
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{limit.name}` |"))
+        assert limit.env in row and f"{limit.default:,.0f} {limit.unit}" in row, row
