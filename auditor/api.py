@@ -147,8 +147,8 @@ def evaluate_isolated(documents: list[Document], evaluate_all):
                 raise
             except Exception as exc:  # noqa: BLE001
                 culprits[i] = one_line(f"could not be analysed ({type(exc).__name__}: {exc})")
-        if not culprits:
-            raise
+        if not culprits or len(culprits) == sum(1 for d in documents if not d.error):
+            raise  # no document to blame, or every one: not a document's fault
         kept = [d.model_copy(update={"error": culprits[i], "blocks": []}) if i in culprits else d
                 for i, d in enumerate(documents)]
         return evaluate_all(kept)

@@ -93,28 +93,29 @@ def _facts_name(folder: Path) -> str | None:
 
 
 def plan(root: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """The submissions under the root, as (folder, name), and the folders left out, as (folder, why): hidden ones,
-    links to folders, and the batch's own output or cache folder when it lies in the root."""
+    """The submissions under the root, as (folder, name), and what is left out, as (path, why): hidden entries,
+    links, files beside the folders, and the batch's own output or cache folder when it lies in the root."""
     found, skipped = [], []
     own = {p.resolve() for p in exclude}
     for folder in sorted(root.iterdir()):
-        if folder.name.startswith("."):
-            continue
-        if folder.is_symlink():
-            if folder.is_dir():
-                skipped.append((str(folder), "a link to a folder; links are not followed"))
-            continue
-        if not folder.is_dir():
-            continue
-        real = folder.resolve()
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):  # a link loop
+            real = None
         if real in own:
-            skipped.append((str(folder), "the batch's own output (or cache) folder; not audited"))
-            continue
-        inner = [p for p in own if real in p.parents]
-        if inner:
+            if not folder.name.startswith("."):
+                skipped.append((str(folder), "the batch's own output (or cache) folder; not audited"))
+        elif folder.name.startswith("."):
+            skipped.append((str(folder), "hidden (its name starts with a dot); not audited"))
+        elif folder.is_symlink() or real is None:
+            skipped.append((str(folder), "a link; links are not followed"))
+        elif not folder.is_dir():
+            skipped.append((str(folder), "a file beside the submission folders, not a submission; not audited"))
+        elif inner := [p for p in own if real in p.parents]:
             raise BatchError(f"the output folder {inner[0]} is inside the submission folder {folder}; "
                              "choose an output folder outside it (or beside the submissions)")
-        found.append((folder, _facts_name(folder) or folder.name))
+        else:
+            found.append((folder, _facts_name(folder) or folder.name))
     return found, skipped
 
 

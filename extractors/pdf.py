@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_raw
 
 from auditor.document import Block, Document
 
-from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, finish_document, section_number_depth
+from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, check_size, finish_document, section_number_depth
 from .pdf_fast import FastPage, read_page
 from .pdf_layout import Item, Line, TableItem, order_lines
 from .pdf_streams import check_streams
@@ -407,6 +407,7 @@ def _read_with_pdfium(pdf: pdfium.PdfDocument, helper: _PlumberHelper | None = N
                 pages.append(_Page())
                 continue
             total_chars += fast.chars
+            check_size(total_chars, 0)  # stop a document over the characters limit at the page that passes it
             if fast.chars < 400 and _looks_scanned(page, fast.chars):
                 image_pages += 1
             if fast.words is None:

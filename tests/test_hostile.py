@@ -557,3 +557,20 @@ def test_the_readme_documents_every_limit_with_its_default():
     for limit in LIMITS.values():
         row = next(line for line in section.splitlines() if line.startswith(f"| `{limit.name}` |"))
         assert limit.env in row and f"{limit.default:,.0f} {limit.unit}" in row, row
+
+
+def test_what_a_batch_leaves_out_it_says(tmp_path):
+    from auditor.batch import BatchError, plan
+
+    root = tmp_path / "root"
+    h.good_submission(root / "plan")
+    h.good_submission(root / ".hidden")
+    (root / "notes.txt").write_text("x")
+    (root / "link").symlink_to(root / "plan") if resource is not None else None
+    h.good_submission(root / "out")
+    found, skipped = plan(root, (root / "out",))
+    assert [f.name for f, _ in found] == ["plan"]
+    reasons = {Path(p).name: why for p, why in skipped}
+    assert "hidden" in reasons[".hidden"] and "beside" in reasons["notes.txt"] and "own output" in reasons["out"]
+    with pytest.raises(BatchError, match="inside the submission folder"):
+        plan(root, (root / "plan" / "reports",))
