@@ -380,6 +380,10 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
         finally:
             if run.pool is not None and own:
                 run.pool.shutdown(wait=False, cancel_futures=True)
+    if own:  # what killed workers were writing when they died
+        remove_parts(out)
+        if cache_dir:
+            remove_parts(cache_dir, recursive=True)
     write_portfolio(out, rows, as_of)
     return sorted(rows, key=lambda r: r.folder)
 

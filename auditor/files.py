@@ -35,10 +35,10 @@ def write_atomic(target: str | Path, data: bytes | str, *, newline: str | None =
         raise
 
 
-def remove_parts(folder: str | Path) -> None:
+def remove_parts(folder: str | Path, recursive: bool = False) -> None:
     """Remove the temporary files `write_atomic` leaves when its process is killed mid-write (kill -9, a worker
-    terminated on Ctrl-C)."""
+    terminated on Ctrl-C or by the out-of-memory killer)."""
     with contextlib.suppress(OSError):
-        for part in Path(folder).glob("*.part"):
+        for part in (Path(folder).rglob if recursive else Path(folder).glob)("*.part"):
             with contextlib.suppress(OSError):
                 part.unlink()

@@ -49,8 +49,7 @@ def run(argv: list[str], cwd: Path, cap_gb: float, timeout: float, env: dict | N
                                stdin=subprocess.DEVNULL, env={**os.environ, **TREE_ENV, **(env or {})},
                                preexec_fn=limits,
                                start_new_session=True)
-    if during is not None:
-        during(process)
+    happened = during(process) if during is not None else None
     timed_out = False
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -69,6 +68,7 @@ def run(argv: list[str], cwd: Path, cap_gb: float, timeout: float, env: dict | N
     out.seek(0)
     err.seek(0)
     return {"exit": process.returncode, "timed_out": timed_out, "seconds": round(time.monotonic() - start, 2),
+            **({"during": happened} if happened is not None else {}),
             "peak_mb": round(usage.ru_maxrss / 1024), "stdout": out.read().decode("utf-8", "replace"),
             "stderr": err.read().decode("utf-8", "replace")}
 
@@ -296,8 +296,12 @@ def _kill_child(process: subprocess.Popen, delay: float = 6.0, which: int = -1, 
         time.sleep(0.1)
     time.sleep(delay)
     children = _children(process.pid)
-    if children:
-        os.kill(sorted(children)[which], signal.SIGKILL)
+    if not children:
+        return "no child process to kill: the batch had finished"
+    victim = sorted(children)[which]
+    busy = _children(victim)
+    os.kill(victim, signal.SIGKILL)
+    return f"SIGKILL sent to child {victim} of {len(children)} at {delay:g} s ({len(busy)} processes of its own)"
 
 
 def _children(pid: int) -> list[int]:
@@ -466,7 +470,10 @@ def ctrl_c_batch(tmp, opts):
 
     def interrupt(process):
         time.sleep(opts.kill_delay)
+        if process.poll() is not None:
+            return "the batch had finished before Ctrl-C"
         os.killpg(process.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C: the whole process group
+        return f"SIGINT sent to the process group at {opts.kill_delay:g} s"
 
     result = _batch(root, tmp / "out", opts, "--workers", "2", "--no-cache", during=interrupt)
     result["tracebacks"] = result["stderr"].count("Traceback")

@@ -112,12 +112,20 @@ def read_document(path: pathlib.Path, display_path: str | None = None) -> Docume
         detail = "0 bytes" if not data else "only white space"
         return Document(path=shown, sha256=sha, format=fmt, error=f"empty file ({detail})")
     filename = path.name
-    with time_limit(limits.get("file_seconds")):
-        document = _guarded(fmt, shown, sha,
-                            lambda: _reader(module, name)(data, path=shown, sha256=sha, filename=filename))
-        if fmt == "pdf" and document.error and _NEEDS_OCR_RE.search(document.error):
-            document = _with_ocr(document, data, shown, sha, filename)
+    try:
+        with time_limit(limits.get("file_seconds")):
+            document = _guarded(fmt, shown, sha,
+                                lambda: _reader(module, name)(data, path=shown, sha256=sha, filename=filename))
+            if fmt == "pdf" and document.error and _NEEDS_OCR_RE.search(document.error):
+                document = _with_ocr(document, data, shown, sha, filename)
+    except FileTimeLimit as exc:  # the limit struck between the reader and the end of the reading
+        return _timed_out(shown, sha, fmt, exc)
     return document
+
+
+def _timed_out(shown: str, sha: str, fmt: str, exc: FileTimeLimit) -> Document:
+    return Document(path=shown, sha256=sha, format=fmt,
+                    error=limits.exceeded("file_seconds", f"reading it took more than {exc.seconds:g} s"))
 
 
 # ---------------------------------------------------------------- time per file
@@ -163,8 +171,7 @@ def _guarded(fmt: str, shown: str, sha: str, read: Callable[[], Document]) -> Do
     except ReadError as exc:
         return Document(path=shown, sha256=sha, format=fmt, error=one_line(str(exc)))
     except FileTimeLimit as exc:
-        return Document(path=shown, sha256=sha, format=fmt,
-                        error=limits.exceeded("file_seconds", f"reading it took more than {exc.seconds:g} s"))
+        return _timed_out(shown, sha, fmt, exc)
     except RecursionError:
         return Document(path=shown, sha256=sha, format=fmt, error=f"{fmt} file is too deeply nested to read")
     except MemoryError:

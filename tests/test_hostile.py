@@ -500,8 +500,11 @@ def test_a_submission_that_kills_its_worker_every_time_is_its_own_error_row(tmp_
     for i in range(3):
         h.good_submission(root / f"plan{i}", f"Plan {i}")
     (root / "plan1" / "kill-me.txt").write_text("x\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "Plan-1.json.4242.a1b2c3.part").write_text("{ half")  # as a killed worker leaves it
     monkeypatch.setattr(extractors, "read_document", _killing_reader(tmp_path, always=True))
     rows = run_batch(root, tmp_path / "out", ["maine-ch109"], AS_OF, workers=2)
+    assert not list((tmp_path / "out").glob("*.part"))
     by_folder = {Path(r.folder).name: r for r in rows}
     assert by_folder["plan1"].failure == "died" and "SIGKILL" in by_folder["plan1"].error
     assert by_folder["plan0"].error == by_folder["plan2"].error == ""
