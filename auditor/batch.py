@@ -235,29 +235,33 @@ def _saved_report(saved: Path, key: str) -> AuditReport | None:
 
 def _inputs_key(job: Job) -> str:
     """Everything a submission's report depends on: its files, the checklists, the date, the profile and the
-    code. The same key means the same report, so a warm re-run need not audit again. The files are those the audit
-    reads (links out of the folder are not), hashed a megabyte at a time."""
+    code. The same key means the same report, so a warm re-run need not audit again."""
     from auditor import __version__
-    from auditor.cache import _readers_stamp, file_sha256
+    from auditor.cache import _readers_stamp
     from auditor.checklists import checklist_files
-    from extractors import scan_inputs
 
     digest = hashlib.sha256(f"{__version__}|{_readers_stamp()}|{job.as_of}|{job.profile}".encode())
     known = checklist_files()
     for name in job.checklists:
         digest.update(Path(known.get(name, name)).read_bytes())
-    scan = scan_inputs([job.folder])
-    files = [path for path, _ in scan.documents + scan.data]
-    for config in ("submission.yaml", "submission.yml", "overrides.yaml", "overrides.yml"):
-        from auditor.api import submission_file
-
-        found = submission_file([job.folder], (config,))
-        if found is not None:
-            files.append(found)
-    for path in sorted(set(files)):
-        digest.update(str(path.relative_to(job.folder)).encode() + (file_sha256(path) or "unreadable").encode())
-    digest.update(repr(sorted(scan.skipped)).encode())
+    for path in sorted(Path(job.folder).rglob("*")):
+        if path.is_file():
+            digest.update(_file_digest(Path(job.folder), path))
     return digest.hexdigest()
+
+
+def _file_digest(folder: Path, path: Path) -> bytes:
+    """A file's part of the inputs key: its name and content hash, read a megabyte at a time; a file that resolves
+    outside the folder (a link out, which the audit does not read either) counts by its name alone."""
+    from auditor.cache import file_sha256
+    from extractors import inside
+
+    name = str(path.relative_to(folder)).encode()
+    try:
+        within = inside(path.resolve(strict=True), folder.resolve())
+    except (OSError, RuntimeError):
+        within = False
+    return name + (b"|" + (file_sha256(path) or "unreadable").encode() if within else b"|outside")
 
 
 def _worker_init() -> None:
