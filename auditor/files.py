@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -18,6 +19,17 @@ def write_atomic(target: str | Path, data: bytes | str, *, newline: str | None =
         if newline is None and os.linesep != "\n":
             data = data.replace("\n", os.linesep)
         data = data.encode("utf-8")
+    try:
+        mode = os.stat(target).st_mode  # follows a link: the file it names is what is replaced
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A device, FIFO or socket (-o /dev/null, -o /dev/stdout): written to as it is, never renamed over: a
+        # rename would put a regular file where the device was.
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return
+    target = Path(os.path.realpath(target))  # a link stays a link; the file it names gets the new content
     part = target.with_name(f"{target.name}.{os.getpid()}.{secrets.token_hex(3)}.part")
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)

@@ -577,3 +577,28 @@ def test_what_a_batch_leaves_out_it_says(tmp_path):
     assert "hidden" in reasons[".hidden"] and "beside" in reasons["notes.txt"] and "own output" in reasons["out"]
     with pytest.raises(BatchError, match="inside the submission folder"):
         plan(root, (root / "plan" / "reports",))
+
+
+@posix_only
+def test_writes_never_replace_a_device_fifo_or_link(tmp_path):
+    """`-o /dev/null` (bench/bench.py's) once renamed a regular file over the device: a special file is written to as
+    it is, and a link keeps pointing where it did."""
+    import stat
+    import threading
+
+    from auditor.files import write_atomic
+
+    fifo = h.fifo(tmp_path / "pipe")
+    heard = []
+    reader = threading.Thread(target=lambda: heard.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert heard == [b"through the pipe\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe", "real.json"]
