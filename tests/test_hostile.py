@@ -602,3 +602,14 @@ def test_writes_never_replace_a_device_fifo_or_link(tmp_path):
     write_atomic(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe", "real.json"]
+
+
+def test_ctrl_c_in_an_audit_exits_130_not_the_findings_code(tmp_path, monkeypatch):
+    import auditor.api
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(auditor.api, "audit", interrupted)
+    result = invoke("audit", str(h.good_submission(tmp_path)))
+    assert result.exit_code == 130 and "interrupted" in result.stderr and "Traceback" not in result.stderr
