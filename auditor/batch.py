@@ -16,17 +16,26 @@ import html
 import io
 import os
 import queue
+import re
+import shutil
+import signal
+import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
-
+from auditor.files import remove_parts, write_atomic
 from auditor.models import AuditReport
 
 PORTFOLIO_FIELDS = ["submission", "folder", "met", "partial", "not_met", "needs_review", "not_applicable",
                     "score", "overdue_deadlines", "unreadable_files", "error"]
+# Names the output folder holds besides the reports: a submission's report never takes one.
+FIXED_STEMS = frozenset({"portfolio", "cache"})
+_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                               *(f"lpt{i}" for i in range(1, 10))})
+_STEM_BYTES = 120  # file names are limited to 255 bytes; "<stem>.html" and its ".part" fit well within
 
 
 @dataclass
@@ -40,7 +49,8 @@ class Job:
     formats: list[str]
     cache_dir: str | None
     profile: str | None = None
-    events: object = None  # a queue (multiprocessing.Manager's) that hears of each file as it starts
+    events: bytes | None = None  # a Manager's queue that hears of each file as it starts, pickled (see _events)
+    state_dir: str | None = None  # where the worker marks the job started (to know whom a dead worker was reading)
 
 
 @dataclass
@@ -58,29 +68,101 @@ class Row:
     error: str = ""
     files: int = 0
     report: str = ""  # the report's file stem in the output folder
+    failure: str = ""  # with an error: "input" (a file the plan can fix), "write", "crash" or "died" (its worker)
 
 
-def submissions(root: Path) -> list[tuple[Path, str]]:
+class BatchError(Exception):
+    """A batch that cannot start (its output folder inside a submission, say); the message says what to do."""
+
+
+def _facts_name(folder: Path) -> str | None:
+    """hmo_name from the folder's submission.yaml, if it is a name: a bad file costs only the nicer name here (the
+    audit reports what is wrong with it), and a file linked from outside the folder is not read."""
+    from auditor.api import FACTS_FILES, submission_file
+    from auditor.safe_yaml import ConfigFileError, load
+
+    path = submission_file([str(folder)], FACTS_FILES)
+    if path is None:
+        return None
+    try:
+        data = load(path)
+    except ConfigFileError:
+        return None
+    name = data.get("hmo_name") if isinstance(data, dict) else None
+    return " ".join(name.split())[:200] or None if isinstance(name, str) else None
+
+
+def plan(root: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """The submissions under the root, as (folder, name), and what is left out, as (path, why): hidden entries,
+    links, files beside the folders, and the batch's own output or cache folder when it lies in the root."""
+    found, skipped = [], []
+    own = {p.resolve() for p in exclude}
+    for folder in sorted(root.iterdir()):
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):  # a link loop
+            real = None
+        if real in own:
+            if not folder.name.startswith("."):
+                skipped.append((str(folder), "the batch's own output (or cache) folder; not audited"))
+        elif folder.name.startswith("."):
+            skipped.append((str(folder), "hidden (its name starts with a dot); not audited"))
+        elif folder.is_symlink() or real is None:
+            skipped.append((str(folder), "a link; links are not followed"))
+        elif not folder.is_dir():
+            skipped.append((str(folder), "a file beside the submission folders, not a submission; not audited"))
+        elif inner := [p for p in own if real in p.parents]:
+            raise BatchError(f"the output folder {inner[0]} is inside the submission folder {folder}; "
+                             "choose an output folder outside it (or beside the submissions)")
+        else:
+            found.append((folder, _facts_name(folder) or folder.name))
+    return found, skipped
+
+
+def submissions(root: Path, exclude: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
     """Each folder under the root that holds files is one submission, named by its submission.yaml or folder."""
-    found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        name = folder.name
-        facts = folder / "submission.yaml"
-        if facts.is_file():
-            # A bad submission.yaml is the audit's to report; here it only costs the nicer name.
-            with contextlib.suppress(yaml.YAMLError, OSError, AttributeError):
-                name = (yaml.safe_load(facts.read_text(encoding="utf-8")) or {}).get("hmo_name") or name
-        found.append((folder, name))
-    return found
+    return plan(root, exclude)[0]
 
 
 def _stem(name: str, taken: set[str]) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-") or "submission"
+    """A file stem for the report: letters, digits, - _ and inner dots; no hidden name, no Windows device name, none
+    of the output folder's fixed names, at most _STEM_BYTES bytes, and none taken (case aside)."""
+    text = unicodedata.normalize("NFC", str(name))
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
+    stem = re.sub(r"\.{2,}", "-", stem).strip("-._") or "submission"
+    if len(stem.encode()) > _STEM_BYTES:
+        suffix = "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+        cut = stem.encode()[:_STEM_BYTES - len(suffix)].decode("utf-8", "ignore")
+        stem = cut.rstrip("-._") + suffix
+    if stem.split(".")[0].lower() in _WINDOWS_RESERVED or stem.lower() in FIXED_STEMS:
+        stem += "-submission"
     candidate, n = stem, 2
-    while candidate in taken:
+    while candidate.lower() in taken:
         candidate, n = f"{stem}-{n}", n + 1
-    taken.add(candidate)
+    taken.add(candidate.lower())
     return candidate
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """(kind, what went wrong in one line): errors the user can fix as their own message, others with their type."""
+    from auditor.api import FactsError
+    from auditor.checklists import ChecklistError
+    from auditor.overrides import OverridesError
+    from extractors.common import one_line
+
+    if isinstance(exc, FactsError | OverridesError | ChecklistError):
+        return "input", one_line(str(exc), 400)
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return "write", one_line(f"cannot write or read{where}: {exc.strerror or exc}", 400)
+    if isinstance(exc, MemoryError):
+        return "crash", "ran out of memory auditing this submission"
+    return "crash", one_line(f"{type(exc).__name__}: {exc}", 400)
+
+
+def _error_row(job: Job, exc: BaseException) -> Row:
+    kind, sentence = _failure(exc)
+    return Row(submission=job.submission, folder=job.folder, report=job.name, error=sentence, failure=kind)
 
 
 def run_job(job: Job) -> Row:
@@ -90,25 +172,31 @@ def run_job(job: Job) -> Row:
     from auditor.render import render
 
     row = Row(submission=job.submission, folder=job.folder, report=job.name)
+    if job.state_dir:
+        with contextlib.suppress(OSError):
+            Path(job.state_dir, job.name).write_text(str(os.getpid()))
     try:
         report = None
-        saved = Path(job.cache_dir) / "reports" / f"{_inputs_key(job)}.json" if job.cache_dir else None
+        key = _inputs_key(job) if job.cache_dir else None
+        saved = Path(job.cache_dir) / "reports" / f"{key}.json" if job.cache_dir else None
         if saved is not None and saved.is_file():  # nothing changed since the last run: reuse its report
-            with contextlib.suppress(OSError, ValueError):
-                report = AuditReport.model_validate_json(saved.read_bytes())
+            report = _saved_report(saved, key)
         if report is None:
             cache = ExtractionCache(job.cache_dir) if job.cache_dir else None
-            on_file = (lambda path: job.events.put((job.submission, path))) if job.events is not None else None
+            events = _events(job.events)
+            on_file = (lambda path: events.put((job.submission, path))) if events is not None else None
             report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache,
                            on_file=on_file)
             # A report with unreadable files is not kept: the reason may be a tool installed tomorrow.
             if saved is not None and not any(d.error for d in report.documents):
-                _write_atomic(saved, report.model_dump_json().encode())
+                from auditor.cache import envelope
+
+                with contextlib.suppress(OSError):
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(saved, envelope(key, report.model_dump_json()))
         for fmt in job.formats:
-            target = Path(job.out_dir) / f"{job.name}.{fmt}"
-            tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_text(render(report, fmt), encoding="utf-8")
-            os.replace(tmp, target)  # an interrupted run leaves no half-written report
+            # Atomic: an interrupted or failed write (a full disk) leaves the old report, or none, never half.
+            write_atomic(Path(job.out_dir) / f"{job.name}.{fmt}", render(report, fmt))
         s = report.summary
         row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
         row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
@@ -116,8 +204,33 @@ def run_job(job: Job) -> Row:
         row.unreadable_files = sum(1 for d in report.documents if d.error)
         row.files = len(report.documents)
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
-        row.error = f"{type(exc).__name__}: {exc}"
+        row.failure, row.error = _failure(exc)
     return row
+
+
+def _events(pickled: bytes | None):
+    """The progress queue in a worker, or None. The Manager's proxy travels pickled and is unpickled here, where a
+    dead Manager (killed, or gone with Ctrl-C) costs the progress display only: unpickled by the pool, the proxy's
+    failure to reach its Manager would kill every worker it is sent to."""
+    if pickled is None:
+        return None
+    import pickle
+
+    try:
+        return pickle.loads(pickled)
+    except Exception:  # noqa: BLE001 - ConnectionRefusedError, EOFError...: no progress, the audit goes on
+        return None
+
+
+def _saved_report(saved: Path, key: str) -> AuditReport | None:
+    """The report saved under `key`, when the entry is that key's (a report planted under another key is not)."""
+    from auditor.cache import opened
+
+    try:
+        payload = opened(saved.read_bytes(), key)
+        return AuditReport.model_validate(payload) if payload is not None else None
+    except (OSError, ValueError):
+        return None
 
 
 def _inputs_key(job: Job) -> str:
@@ -134,15 +247,66 @@ def _inputs_key(job: Job) -> str:
         digest.update((Path(__file__).parent / name).read_bytes())
     for path in sorted(Path(job.folder).rglob("*")):
         if path.is_file():
-            digest.update(str(path.relative_to(job.folder)).encode() + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_file_digest(Path(job.folder), path))
     return digest.hexdigest()
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + f".{os.getpid()}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+def _file_digest(folder: Path, path: Path) -> bytes:
+    """A file's part of the inputs key: its name and content hash, read a megabyte at a time; a file that resolves
+    outside the folder (a link out, which the audit does not read either) counts by its name alone."""
+    from auditor.cache import file_sha256
+    from extractors import inside
+
+    name = str(path.relative_to(folder)).encode()
+    try:
+        within = inside(path.resolve(strict=True), folder.resolve())
+    except (OSError, RuntimeError):
+        within = False
+    return name + (b"|" + (file_sha256(path) or "unreadable").encode() if within else b"|outside")
+
+
+def _worker_init() -> None:
+    """A pool worker leaves Ctrl-C to the batch's own process (which stops the workers), so the terminal sees no
+    worker's traceback."""
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+
+
+def _processes(pool: Executor) -> list:
+    """A local pool's worker processes (multiprocessing.Process objects), as far as the pool still lists them."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _stop_workers(pool: Executor) -> None:
+    """End a local pool's worker processes now (Ctrl-C): not waiting for the submissions they are auditing."""
+    processes = _processes(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+
+
+def _died(processes: list) -> str:
+    codes = [p.exitcode for p in processes if getattr(p, "exitcode", None)]
+    signals = sorted({-c for c in codes if c < 0})
+    if signals:
+        names = ", ".join(_signal_name(n) for n in signals)
+        how = f"was killed ({names}{'; the out-of-memory killer sends SIGKILL' if 9 in signals else ''})"
+    else:
+        how = "ended abruptly"
+    return (f"the worker process auditing this submission {how}; run again on its own, it died again, so this "
+            "submission has no report (the others were audited)")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_of: dt.date, *,
@@ -154,66 +318,170 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
 
     `on_done(row, done, total)` is called as each submission finishes; `on_file(submission, path)` as each file
     starts to be read, in this process (only with the default local pool: a cluster's workers cannot reach it).
+
+    Each submission is audited on its own: a broken submission.yaml or a crash is that submission's error row. With
+    the default pool, a worker process that dies (SIGKILL, the out-of-memory killer) costs at most the submission it
+    was auditing: the pool is restarted, the submissions not yet started are audited as usual, and those the dead
+    pool had started are run again one at a time, so that only one that kills its own worker again is lost.
     """
     root, out = Path(root), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    taken: set[str] = set()
+    exclude = (out,) + ((Path(cache_dir),) if cache_dir else ())
+    found, _skipped = plan(root, exclude)
+    taken: set[str] = set(FIXED_STEMS)
     jobs = [Job(str(folder), name, _stem(name, taken), list(checklists), as_of, str(out), list(formats),
-                str(cache_dir) if cache_dir else None, profile) for folder, name in submissions(root)]
+                str(cache_dir) if cache_dir else None, profile) for folder, name in found]
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+    workers = workers or os.cpu_count() or 1
     rows: list[Row] = []
+
+    def finished(row: Row) -> None:
+        rows.append(row)
+        if on_done:
+            on_done(row, len(rows), len(jobs))
+
+    state = Path(tempfile.mkdtemp(prefix="hmo-audit-batch-")) if own else None
     with contextlib.ExitStack() as stack:
-        events = None
+        if state is not None:
+            stack.callback(shutil.rmtree, state, True)
+        run = _Runner(events=None, on_file=on_file, finished=finished, own=own)
         if on_file is not None and own:
             import multiprocessing
 
-            events = stack.enter_context(multiprocessing.Manager()).Queue()
-            for job in jobs:
-                job.events = events
+            run.events = stack.enter_context(multiprocessing.Manager()).Queue()
+        for job in jobs:
+            job.state_dir = str(state) if state else None
         try:
-            pending: set[Future] = {pool.submit(run_job, job) for job in jobs}
-            while pending:
-                # Short waits so that file events reach the display while submissions are still running.
-                finished, pending = wait(pending, timeout=0.1 if events is not None else None,
-                                         return_when=FIRST_COMPLETED)
-                _drain(events, on_file)
-                for future in finished:
-                    rows.append(future.result())
-                    if on_done:
-                        on_done(rows[-1], len(rows), len(jobs))
+            todo, suspects = list(jobs), []
+            unstarted: dict[str, int] = {}  # pools a job was lost with before it started
+            while todo:
+                run.pool = _new_pool(min(workers, len(todo))) if own else executor
+                broken = run.jobs(todo)
+                todo = []
+                for job in broken:  # those the dead worker had started are suspects; the rest go on as usual
+                    if state is not None and Path(state, job.name).exists():
+                        suspects.append(job)
+                        continue
+                    unstarted[job.name] = unstarted.get(job.name, 0) + 1
+                    if unstarted[job.name] < 3:
+                        todo.append(job)
+                    else:  # lost with three pools without ever starting: no worker can take it
+                        finished(Row(submission=job.submission, folder=job.folder, report=job.name,
+                                     error="no worker process could start auditing it", failure="crash"))
+            for job in suspects:  # each alone, in a pool of one: a second death is its own doing
+                run.pool = _new_pool(1)
+                if run.jobs([job]):
+                    finished(Row(submission=job.submission, folder=job.folder, report=job.name,
+                                 error=_died(run.seen), failure="died"))
         except KeyboardInterrupt:
-            # Stop cleanly: drop what has not started, keep every report already written, and say so.
-            pool.shutdown(wait=False, cancel_futures=True)
-            own = False
+            # Stop cleanly: drop what has not started, end the workers, keep every report already written (with the
+            # temporary files of those being written removed), and say so.
+            if run.pool is not None and own:
+                _stop_workers(run.pool)
+                run.pool = None
+            remove_parts(out)
             write_portfolio(out, rows, as_of, interrupted=True)
             raise
         finally:
-            if own:
-                pool.shutdown()
+            if run.pool is not None and own:
+                run.pool.shutdown(wait=False, cancel_futures=True)
+    if own:  # what killed workers were writing when they died
+        remove_parts(out)
+        if cache_dir:
+            remove_parts(cache_dir, recursive=True)
     write_portfolio(out, rows, as_of)
     return sorted(rows, key=lambda r: r.folder)
 
 
-def _drain(events, on_file) -> None:
+@dataclass
+class _Runner:
+    """Runs jobs on one pool at a time, hands each row to `finished`, and says which jobs a broken pool lost."""
+
+    events: object
+    on_file: Callable[[str, str], None] | None
+    finished: Callable[[Row], None]
+    own: bool
+    pool: Executor | None = None
+    seen: list | None = None  # the pool's worker processes (their exit codes say how one died)
+
+    def jobs(self, jobs: list[Job]) -> list[Job]:
+        pool = self.pool
+        assert pool is not None
+        broken: list[Job] = []
+        futures: dict[Future, Job] = {}
+        pickled = None
+        if self.events is not None:
+            import pickle
+
+            with contextlib.suppress(Exception):
+                pickled = pickle.dumps(self.events)
+        for job in jobs:
+            job.events = pickled
+            try:
+                futures[pool.submit(run_job, job)] = job
+            except BrokenExecutor:
+                broken.append(job)
+        self.seen = _processes(pool)
+        pending = set(futures)
+        while pending:
+            # Short waits so that file events reach the display while submissions are still running.
+            done, pending = wait(pending, timeout=0.1 if self.events is not None else None,
+                                 return_when=FIRST_COMPLETED)
+            self.seen = _processes(pool) or self.seen
+            self.events = _drain(self.events, self.on_file)
+            for future in done:
+                job = futures[future]
+                error = future.exception()
+                if isinstance(error, BrokenExecutor) and self.own:
+                    broken.append(job)
+                    continue
+                if job.state_dir:
+                    with contextlib.suppress(OSError):
+                        Path(job.state_dir, job.name).unlink()
+                if error is None:
+                    self.finished(future.result())
+                else:  # a job that could not be sent, or a cluster executor that broke (not ours to restart)
+                    self.finished(_error_row(job, error))
+        if self.own:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        return broken
+
+
+def _drain(events, on_file):
+    """Hand the queued file events to `on_file`; returns the queue, or None once it is gone (its Manager process
+    killed): the progress display stops, the batch goes on."""
     while events is not None:
         try:
             submission, path = events.get_nowait()
         except queue.Empty:
-            return
-        on_file(submission, path)
+            return events
+        except Exception:  # noqa: BLE001 - EOFError, BrokenPipeError, ConnectionRefusedError: the Manager is gone
+            return None
+        with contextlib.suppress(Exception):
+            on_file(submission, path)
+    return None
 
 
 def _csv(rows: list[Row]) -> str:
+    """The portfolio as CSV; a text cell that a spreadsheet would run as a formula gets a leading apostrophe, as in
+    the per-report CSV."""
+    from auditor.render_csv import safe_cell
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=PORTFOLIO_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(asdict(row))
+        writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in asdict(row).items()})
     return buffer.getvalue()
 
 
 def _html(rows: list[Row], as_of: dt.date, interrupted: bool) -> Iterator[str]:
+    from auditor.render import printable
+
+    def escape(text: str) -> str:
+        return html.escape(printable(text))
+
     yield ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Portfolio</title><style>"
            "body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
            "td,th{border:1px solid #ccc;padding:.3rem .5rem}td.n{text-align:right}.e{color:#a40e26}"
@@ -228,12 +496,12 @@ def _html(rows: list[Row], as_of: dt.date, interrupted: bool) -> Iterator[str]:
         for field in PORTFOLIO_FIELDS:
             value = data[field]
             if field == "submission" and not row.error:
-                value = f"<a href=\"{html.escape(row.report)}.html\">{html.escape(str(value))}</a>"
+                value = f"<a href=\"{escape(row.report)}.html\">{escape(str(value))}</a>"
                 cells.append(f"<td>{value}</td>")
                 continue
             shown = "" if value is None else (f"{value * 100:.0f}%" if field == "score" else str(value))
             css = " class=\"n\"" if isinstance(value, int | float) else (" class=\"e\"" if field == "error" else "")
-            cells.append(f"<td{css}>{html.escape(shown)}</td>")
+            cells.append(f"<td{css}>{escape(shown)}</td>")
         yield "<tr>" + "".join(cells) + "</tr>"
     yield "</table></body></html>\n"
 
@@ -242,6 +510,4 @@ def write_portfolio(out: Path, rows: list[Row], as_of: dt.date, interrupted: boo
     ordered = sorted(rows, key=lambda r: r.folder)
     for name, text in (("portfolio.csv", _csv(ordered)), ("portfolio.html", "".join(_html(ordered, as_of,
                                                                                           interrupted)))):
-        tmp = out / (name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out / name)
+        write_atomic(out / name, text, newline="")

@@ -1,13 +1,16 @@
 """The command line: a thin shell over auditor.api. Heavy imports stay inside the commands that need them.
 
 Exit codes: 0 success; 1 a finding at or above --fail-on exists; 2 usage error, bad checklist or facts
-file, or no document could be read.
+file, or no document could be read; 3 the run failed (an output that cannot be written, an unexpected error);
+130 interrupted. Every error is one line on standard error; `--debug` adds the traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import traceback
 
 import click
 
@@ -15,17 +18,112 @@ EXIT_CODES = """\b
 Exit codes:
   0  the audit ran (and no finding reached --fail-on)
   1  a finding at or above the --fail-on level exists
-  2  usage error, invalid checklist, submission.yaml or overrides file, or no document could be read"""
+  2  usage error, invalid checklist, submission.yaml or overrides file, or no document could be read
+  3  the run failed: an output that cannot be written, or an unexpected error (--debug shows the traceback)"""
+
+EXIT_FAILED = 3
+
+
+class InputError(click.ClickException):
+    """A file the user gave (or the submission holds) that cannot be used as it is: exit 2, one line."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {_printable(self.format_message())}", err=True)
+
+
+class RunError(click.ClickException):
+    """The run could not finish (an output that cannot be written, an unexpected error): exit 3, one line."""
+
+    exit_code = EXIT_FAILED
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {_printable(self.format_message())}", err=True)
+
+
+def _printable(text: str) -> str:
+    """Text for the terminal: a file name's escape sequences (ESC, NUL) shown, never sent."""
+    from auditor.render import printable
+
+    return printable(str(text))
+
+
+def _debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    return bool(root and (root.params.get("debug") or (root.obj or {}).get("debug"))) or \
+        os.environ.get("HMO_AUDIT_DEBUG", "") not in ("", "0")
+
+
+def _one_sentence(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot write or read{where}: {exc.strerror or exc}; check the path, the space left and permissions"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory; see the limits in the README (--limit) and try fewer --workers"
+    detail = " ".join(str(exc).split())[:300]
+    return (f"unexpected {type(exc).__name__}: {detail}; this is a bug: run again with --debug for the traceback "
+            "and report it")
+
+
+class _Main(click.Group):
+    """Whatever a command raises ends as one line on standard error and exit code 3 (never 1, the findings
+    code); the traceback only with --debug."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):  # Ctrl-C (click's own "Aborted!" would exit 1, the findings code)
+            click.echo("\ninterrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the promise: one sentence, a code of its own
+            if _debugging():
+                traceback.print_exc()
+            raise RunError(_one_sentence(exc)) from exc
 
 # --fail-on levels: needs_review counts with partial, as an open question is not yet a pass.
 SEVERITY = {"met": 0, "not_applicable": 0, "partial": 1, "needs_review": 1, "not_met": 2}
 FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="hmo-audit")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (also HMO_AUDIT_DEBUG=1).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Audit an HMO's quality management program documents against the rules that govern it."""
+    ctx.obj = {"debug": debug}
+
+
+def _limits_option(command):
+    return click.option(
+        "--limit", "limits", multiple=True, metavar="NAME=VALUE", callback=_set_limits, expose_value=False,
+        help="Raise (or lower) a reading limit, e.g. --limit file_mb=1024; repeatable. Names: file_mb, "
+             "docx_part_mb, pdf_stream_mb, document_chars, document_blocks, block_chars, ocr_megapixels, "
+             "ocr_memory_mb, file_seconds (see the README's Limits).")(command)
+
+
+def _set_limits(ctx, param, values) -> None:
+    from extractors.limits import LimitError, apply
+
+    try:
+        apply(values)
+    except LimitError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _write(path: str, data: str | bytes, newline: str | None = None) -> None:
+    """An output file written whole or not at all: the old file stays until the new one is complete."""
+    from auditor.files import write_atomic
+
+    try:
+        write_atomic(path, data, newline=newline)
+    except OSError as exc:
+        raise RunError(f"cannot write {_printable(exc.filename or path)}: {exc.strerror or exc}; the file is as it "
+                       "was (check the space left and the folder's permissions)") from exc
 
 
 def _submission_options(command):
@@ -52,6 +150,7 @@ def _submission_options(command):
         click.option("--no-overrides", is_flag=True, help="Apply no overrides: the tool's findings alone."),
         click.option("--ics", "ics", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Also write the deadlines as an iCalendar file."),
+        _limits_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -73,12 +172,11 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
         report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days,
                            overrides=False if no_overrides else overrides)
     except (ChecklistError, FactsError, ProfileError, OverridesError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     if ics:
         from auditor.calendar_export import to_ics
 
-        with open(ics, "wb") as handle:
-            handle.write(to_ics(report))
+        _write(ics, to_ics(report))
     return report
 
 
@@ -98,29 +196,28 @@ def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     report = _run(**submission)
     text = render(report, fmt)
-    if isinstance(text, bytes):
-        with open(output, "wb") as handle:
-            handle.write(text)
-    elif output:
-        with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as handle:
-            handle.write(text)
+    if output:
+        _write(output, text, newline="" if fmt == "csv" else None)
     else:
         click.echo(text, nl=False)
 
     s = report.summary
     unreadable = [d for d in report.documents if d.error]
     for d in unreadable:
-        click.echo(f"warning: {d.path}: {d.error}", err=True)
+        click.echo(f"warning: {_printable(d.path)}: {_printable(d.error)}", err=True)
+    for skipped in report.skipped:
+        click.echo(f"note: {_printable(skipped.path)}: {_printable(skipped.reason)}", err=True)
     click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
                f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
-               f"{s.not_applicable} not applicable" + (f"; report written to {output}" if output else ""), err=True)
+               f"{s.not_applicable} not applicable" + (f"; report written to {_printable(output)}" if output else ""),
+               err=True)
     for f in report.findings:
         if f.review and f.review.expired:
             click.echo(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
                        f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)", err=True)
     for entry in report.inputs:
         if entry.error:
-            click.echo(f"warning: {entry.checklist} input {entry.name}: {entry.error}", err=True)
+            click.echo(f"warning: {entry.checklist} input {entry.name}: {_printable(entry.error)}", err=True)
     read_inputs = [e for e in report.inputs if not e.error]
     if len(unreadable) == len(report.documents) and not read_inputs:
         click.echo("error: no document could be read", err=True)
@@ -160,6 +257,7 @@ def deadlines(**submission) -> None:
 @click.option("--executor", "executor_factory", default=None, metavar="MODULE:CALLABLE",
               help="A callable returning a concurrent.futures.Executor to run the submissions on (a cluster's, "
                    "e.g. a function returning dask.distributed's Client(...).get_executor()).")
+@_limits_option
 def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.datetime | None, profile: str | None,
           workers: int | None, cache_dir: str | None, no_cache: bool, executor_factory: str | None) -> None:
     """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary.
@@ -167,10 +265,9 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
     Ctrl-C stops cleanly: the reports already written stay, and the portfolio lists them.
     """
     import importlib
-    import os
     from pathlib import Path
 
-    from auditor.batch import run_batch
+    from auditor.batch import BatchError, plan, run_batch
 
     executor = None
     if executor_factory:
@@ -181,9 +278,12 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
             raise click.UsageError(f"--executor {executor_factory}: {exc}") from exc
     cache = None if no_cache else (cache_dir or os.path.join(output_dir, ".cache"))
     day = as_of.date() if as_of else dt.date.today()
-    from auditor.batch import submissions
-
-    found = submissions(Path(root))
+    try:
+        found, left_out = plan(Path(root), (Path(output_dir),) + ((Path(cache),) if cache else ()))
+    except BatchError as exc:
+        raise InputError(str(exc)) from exc
+    for folder, why in left_out:
+        click.echo(f"note: {_printable(folder)}: {why}", err=True)
     from extractors import iter_input_files
 
     total_files = sum(len(iter_input_files([str(folder)])) for folder, _ in found)
@@ -196,24 +296,30 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
                 if started.get(submission):
                     bar.update(1)
                 started[submission] = started.get(submission, 0) + 1
-                bar.current_item = f"reading {submission[:30]}: {os.path.basename(path)[:40]}"
+                bar.current_item = _printable(f"reading {submission[:30]}: {os.path.basename(path)[:40]}")
                 bar.render_progress()
 
             def on_done(row, done: int, total: int) -> None:
                 bar.label = f"[{done}/{total}] submissions"
-                bar.update(row.files - max(started.pop(row.submission, 0) - 1, 0), f"done: {row.submission[:50]}")
+                bar.update(row.files - max(started.pop(row.submission, 0) - 1, 0),
+                           _printable(f"done: {row.submission[:50]}"))
 
             rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache,
                              profile=profile, executor=executor, on_done=on_done, on_file=on_file)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: the reports already written are kept; see portfolio.csv", err=True)
         sys.exit(130)
+    except OSError as exc:
+        raise RunError(f"cannot write the batch's output {_printable(exc.filename or output_dir)}: "
+                       f"{exc.strerror or exc}; check the space left and the folder's permissions") from exc
     failed = [r for r in rows if r.error]
     for row in failed:
-        click.echo(f"error: {row.folder}: {row.error}", err=True)
-    click.echo(f"{len(rows)} submission(s) audited into {output_dir} (portfolio.csv, portfolio.html)", err=True)
+        click.echo(f"error: {_printable(row.folder)}: {_printable(row.error)}", err=True)
+    click.echo(f"{len(rows)} submission(s) audited into {_printable(output_dir)} (portfolio.csv, portfolio.html)",
+               err=True)
     if rows and len(failed) == len(rows):
-        sys.exit(2)
+        # Nothing audited: 2 when the submissions' own files are to blame, 3 when the run failed (writes, crashes).
+        sys.exit(2 if all(r.failure in ("input", "") for r in failed) else EXIT_FAILED)
 
 
 DIFF_EXIT_CODES = """\b
@@ -238,11 +344,10 @@ def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: boo
     try:
         result = diff_reports(load_report(old), load_report(new))
     except ReportLoadError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     text = render_diff(result, fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        _write(output, text)
     else:
         click.echo(text, nl=False)
     for warning in result.warnings:
@@ -269,7 +374,6 @@ def review(report_path: str, overrides_path: str, reviewer: str | None, statuses
            decided: dt.datetime | None, sign_off: bool) -> None:
     """Walk the open findings of REPORT.json (from `audit --format json`) in the terminal, show the evidence, and
     record your decisions in an overrides file; then apply it with `audit --overrides FILE`."""
-    import os
 
     from auditor.overrides import OverridesError, OverridesFile, load_overrides, save_overrides
     from auditor.report_file import ReportLoadError, load_report
@@ -279,7 +383,7 @@ def review(report_path: str, overrides_path: str, reviewer: str | None, statuses
         report = load_report(report_path)
         overrides = load_overrides(overrides_path) if os.path.exists(overrides_path) else OverridesFile()
     except (ReportLoadError, OverridesError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     today = decided.date() if decided else dt.date.today()
     reviewer = reviewer or click.prompt("Reviewer's name")
     overrides = run_review(report, overrides, reviewer, today, ask=lambda q, d: click.prompt(q, default=d,

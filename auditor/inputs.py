@@ -18,6 +18,7 @@ import yaml
 from dateutil import parser as dateutil_parser
 
 from auditor.models import Checklist, ColumnSpec, InputSpec
+from auditor.safe_yaml import short
 
 _TRUE = {"yes", "y", "true", "t", "1", "enrolled", "x"}
 _FALSE = {"no", "n", "false", "f", "0", "not enrolled", ""}
@@ -66,7 +67,7 @@ def coerce(value, spec: ColumnSpec):
             return True
         if text in _FALSE:
             return False
-        raise ValueError(f"{value!r} is not yes/no")
+        raise ValueError(f"{short(value)} is not yes/no")
     if spec.type == "date":
         if isinstance(value, dt.datetime):
             return value.date()
@@ -75,17 +76,17 @@ def coerce(value, spec: ColumnSpec):
         try:
             return dateutil_parser.parse(str(value), dayfirst=False).date()
         except (ValueError, OverflowError) as exc:
-            raise ValueError(f"{value!r} is not a date") from exc
+            raise ValueError(f"{short(value)} is not a date") from exc
     text = str(value).replace(",", "").replace("$", "").strip()
     if spec.type == "percent":
         text = text.rstrip("%").strip()
     try:
         number = float(text)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a number") from exc
+        raise ValueError(f"{short(value)} is not a number") from exc
     if spec.type == "integer":
         if number != int(number):
-            raise ValueError(f"{value!r} is not a whole number")
+            raise ValueError(f"{short(value)} is not a whole number")
         return int(number)
     return number
 
@@ -115,10 +116,17 @@ def validate_rows(name: str, spec: InputSpec, raw: list[dict], source: str) -> T
 
 
 def _read(path: Path) -> list[dict]:
-    text = path.read_bytes().decode("utf-8-sig")
+    from auditor.safe_yaml import loads
+    from extractors import limits, read_bytes_bounded
+
+    limit = limits.mb("file_mb")
+    data = read_bytes_bounded(path, limit)
+    if len(data) > limit:
+        raise ValueError(limits.exceeded("file_mb", "the file is larger"))
+    text = data.decode("utf-8-sig")
     if path.suffix.lower() == ".csv":
         return list(csv.DictReader(io.StringIO(text)))
-    data = yaml.safe_load(text)
+    data = loads(text, path.name)  # bounded: depth, aliases
     if isinstance(data, dict) and len(data) == 1:
         data = next(iter(data.values()))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):

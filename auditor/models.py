@@ -665,6 +665,13 @@ class OverridesInfo(BaseModel):
     sign_off: SignOff | None = None
 
 
+class SkippedFile(BaseModel):
+    """A file or folder of the submission that was not read, and why (a link out of the folder, a hidden file)."""
+
+    path: str
+    reason: str
+
+
 class AuditReport(BaseModel):
     schema_version: Literal["1"] = "1"
     tool: ToolInfo
@@ -681,3 +688,4 @@ class AuditReport(BaseModel):
     cure_period_days: int = 30  # corrective actions for gaps are due this many days after the audit date
     overrides: OverridesInfo | None = None  # only when an overrides file was applied
     summary: Summary
+    skipped: list[SkippedFile] = Field(default_factory=list)  # left out of the JSON when empty (auditor.render)

@@ -79,27 +79,39 @@ class OverridesFile(BaseModel):
 
 
 def _plain(exc: ValidationError) -> str:
-    """Pydantic's errors as one line each, addressed the way the YAML reads (overrides[2].status: ...)."""
+    """Pydantic's errors as one line each, addressed the way the YAML reads (overrides[2].status: ...); the input is
+    quoted only when it is a short scalar (an alias bomb's expansion never reaches a message)."""
+    from auditor.safe_yaml import short
+
     lines = []
-    for error in exc.errors():
+    errors = exc.errors(include_url=False)
+    for error in errors[:8]:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
         message = error["msg"]
         if error["type"] == "literal_error":
-            message = f"unknown status {error['input']!r}; expected one of {', '.join(STATUSES)}"
+            message = f"unknown status {short(error['input'])}; expected one of {', '.join(STATUSES)}"
+        elif error["type"].startswith("date") and not isinstance(error.get("input"), dict | list):
+            message = f"{message} (got {short(error['input'])})"
         lines.append(f"{where or 'file'}: {message}")
+    if len(errors) > 8:
+        lines.append(f"and {len(errors) - 8} more")
     return "; ".join(lines)
 
 
 def load_overrides(path: str | Path) -> OverridesFile:
+    from auditor.safe_yaml import ConfigFileError, load
+
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise OverridesError(f"{path}: cannot read: {exc}") from exc
+        data = load(path)
+    except ConfigFileError as exc:
+        raise OverridesError(str(exc)) from exc
     if data is None:
         return OverridesFile()
     if isinstance(data, list):  # a bare list of decisions is accepted too
         data = {"overrides": data}
+    if not isinstance(data, dict):
+        raise OverridesError(f"{path}: expected `overrides:` (a list of decisions) and `sign_off:`, not a value")
     try:
         return OverridesFile.model_validate(data)
     except ValidationError as exc:
@@ -112,10 +124,9 @@ def save_overrides(overrides: OverridesFile, path: str | Path) -> None:
     if not data.get("overrides"):
         data.pop("overrides", None)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    from auditor.files import write_atomic
+
+    write_atomic(path, text)
 
 
 def apply_overrides(report: AuditReport, overrides: OverridesFile, source: str | None = None) -> AuditReport:

@@ -4,12 +4,36 @@ csv is one row per finding (auditor/render_csv.py); docx is the findings letter 
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 from auditor.models import AuditReport
 
 FORMATS = ("json", "md", "html", "csv", "docx")
 BINARY_FORMATS = ("docx",)  # render() returns bytes for these, text for the rest
+
+
+# Control characters (NUL, ESC, DEL, C1): in a file name or a fact they would reach a terminal or a report as
+# they are. Shown instead as the escape a reader can see ("\x1b").
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """The text with its control characters (tab and newline aside) written as visible escapes."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _finalize(eval_ctx, value):
+    """Every value a template writes: control characters made visible; in Markdown (not autoescaped), `<` as
+    `&lt;`, so a document's or a file name's raw HTML shows as text in a Markdown viewer instead of running. HTML
+    templates are autoescaped after this."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = printable(value)
+        if not eval_ctx.autoescape:
+            value = value.replace("<", "&lt;")
+    return value
 
 
 @functools.cache
@@ -19,7 +43,8 @@ def environment():
     folder = resources.files("report_templates")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=jinja2.select_autoescape(
         enabled_extensions=("html.j2",), default_for_string=False), trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        finalize=jinja2.pass_eval_context(_finalize))
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{v * 100:.0f}%"
     env.filters["label"] = lambda s: s.replace("_", " ")
     env.filters["mdcell"] = lambda s: " ".join(str(s).split()).replace("|", "\\|")
@@ -28,7 +53,8 @@ def environment():
 
 def render(report: AuditReport, fmt: str) -> str | bytes:
     if fmt == "json":
-        return report.model_dump_json(indent=2) + "\n"
+        # `skipped` only when something was: reports of submissions without any read as they always have.
+        return report.model_dump_json(indent=2, exclude=None if report.skipped else {"skipped"}) + "\n"
     if fmt == "csv":
         from auditor.render_csv import render_csv
 

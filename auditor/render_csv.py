@@ -20,7 +20,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
-    """The value, with a leading apostrophe when a spreadsheet would read it as a formula (CSV injection)."""
+    """The value, with a leading apostrophe when a spreadsheet would read it as a formula (CSV injection), and its
+    control characters (NUL, ESC) written as visible escapes."""
+    from auditor.render import printable
+
+    value = printable(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

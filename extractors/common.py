@@ -18,7 +18,17 @@ class ReadError(Exception):
     """A failure whose message is already fit to show a user (one line, no traceback)."""
 
 
+class FileTimeLimit(BaseException):  # noqa: N818 - like KeyboardInterrupt: readers' `except Exception` let it by
+    """The file took longer to read than the time limit per file (raised from SIGALRM, see time_limit)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Control characters other than white space (NUL, ESC, DEL, C1): never text, and harmful in a report or a terminal.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # Bullets seen in real files, including the Symbol/Wingdings private-use code points that PDFs and
 # Word lists emit instead of a real bullet character. ASCII-like dashes and stars also start ordinary
@@ -35,8 +45,9 @@ LIST_ITEM_RE = re.compile(
 
 
 def normalize_text(text: str) -> str:
-    """Collapse whitespace (including no-break and odd Unicode spaces) and drop soft hyphens."""
-    return _SPACE_RE.sub(" ", text.replace("\u00ad", "").replace("\u200c", "")).strip()
+    """Collapse whitespace (including no-break and odd Unicode spaces), drop soft hyphens and control characters."""
+    text = text.replace("\u00ad", "").replace("\u200c", "")
+    return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -47,6 +58,27 @@ def one_line(message: str, limit: int = 300) -> str:
     """Error messages end up in one table cell of a report: keep them to one bounded line."""
     text = normalize_text(message)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+MAX_ZIP_ENTRIES = 10_000  # a Word file has a few dozen parts; a ZIP's directory is read into memory whole
+
+
+def zip_entries(data: bytes) -> int | None:
+    """The number of entries a ZIP's end-of-central-directory record declares (None when there is none to read),
+    read before zipfile builds an object per entry."""
+    import struct
+
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    (count,) = struct.unpack_from("<H", data, end + 10)
+    if count == 0xFFFF:  # ZIP64: the count is in the ZIP64 end record, whose place the locator before this gives
+        locator = end - 20
+        if locator >= 0 and data[locator:locator + 4] == b"PK\x06\x07":
+            (offset,) = struct.unpack_from("<Q", data, locator + 8)
+            if offset + 56 <= len(data) and data[offset:offset + 4] == b"PK\x06\x06":
+                (count,) = struct.unpack_from("<Q", data, offset + 32)
+    return count
 
 
 def assign_sections(blocks: list[Block]) -> None:
@@ -97,6 +129,58 @@ def _cut(text: str, limit: int) -> str:
     return head.rsplit(" ", 1)[0] if " " in head else head
 
 
+def split_long(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut after a sentence's end where one falls in the last fifth
+    of a piece, else at a space, else anywhere."""
+    pieces = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = max(window.rfind(". ", limit * 4 // 5), window.rfind("; ", limit * 4 // 5))
+        if cut > 0:
+            cut += 1
+        else:
+            cut = window.rfind(" ", limit // 2)
+            cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return [piece for piece in pieces if piece]
+
+
+def _bounded_blocks(blocks: list[Block], limit: int) -> list[Block]:
+    """No block longer than the block limit, nor a table row (its cells joined): a longer block is split into
+    blocks of the same kind and place (a heading's continuation is a paragraph), and the cells of an over-long row
+    become paragraphs. Every unit the annotate step makes of a block or a row then fits spaCy's 1,000,000."""
+    row_length: dict[tuple[int | None, int | None], int] = {}
+    for block in blocks:
+        if block.kind == "table_cell":
+            key = (block.table, block.row)
+            row_length[key] = row_length.get(key, 0) + len(block.text) + 3
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "table_cell" and row_length[(block.table, block.row)] > limit:
+            block = block.model_copy(update={"kind": "paragraph", "table": None, "row": None, "col": None})
+        if len(block.text) <= limit:
+            out.append(block)
+            continue
+        for n, piece in enumerate(split_long(block.text, limit)):
+            update = {"text": piece}
+            if n and block.kind == "heading":
+                update.update(kind="paragraph", level=None)
+            out.append(block.model_copy(update=update))
+    return out
+
+
+def check_size(characters: int, blocks: int) -> None:
+    """Refuse a document over the characters or blocks limit (readers call it as they go, to stop early)."""
+    from . import limits
+
+    if characters > limits.get("document_chars"):
+        raise ReadError(limits.exceeded("document_chars", f"the document has more than {characters:,} characters"))
+    if blocks > limits.get("document_blocks"):
+        raise ReadError(limits.exceeded("document_blocks", f"the document has more than {blocks:,} blocks"))
+
+
 def finish_document(
     *,
     path: str,
@@ -108,7 +192,10 @@ def finish_document(
     first_line: str | None = None,
 ) -> Document:
     """Build the Document from a reader's raw blocks: the only place readers' output is completed."""
+    from . import limits
+
     clean: list[Block] = []
+    characters = 0
     for block in blocks:
         block.text = normalize_text(block.text)
         if block.kind == "list_item":
@@ -117,6 +204,9 @@ def finish_document(
             block.text = _BULLET_RE.sub("", block.text)
         if block.text:
             clean.append(block)
+            characters += len(block.text)
+    check_size(characters, len(clean))
+    clean = _bounded_blocks(clean, int(limits.get("block_chars")))
     assign_sections(clean)
 
     headings = [b.text for b in clean if b.kind == "heading"]
@@ -133,7 +223,7 @@ def finish_document(
         sha256=sha256,
         format=fmt,
         kind=guess_kind(title, headings, filename),
-        title=title,
+        title=_cut(title, 300) if title else title,  # a "title" of a 100,000-character heading is no title
         pages=pages,
         blocks=clean,
         coverage=coverage,
@@ -169,15 +259,30 @@ def section_number_depth(text: str) -> int | None:
     return len(re.split(r"[.\-]", num))
 
 
-def run_tool(command: list[str], timeout: float,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_tool(command: list[str], timeout: float, env: dict[str, str] | None = None,
+             memory_mb: int | None = None) -> subprocess.CompletedProcess[bytes]:
     """subprocess.run for converters, but a timeout ends the tool's helper processes too, not only the one
-    started (LibreOffice and ocrmypdf spawn their own)."""
+    started (LibreOffice and ocrmypdf spawn their own), and so does anything else that stops the wait (the time
+    limit per file, Ctrl-C). The time-out is cut to what is left of the file's time limit; `memory_mb` caps the
+    address space of the tool and of each process it starts."""
+    from . import time_left
+
+    left = time_left()
+    if left is not None and left < timeout:
+        timeout = max(left, 1.0)
+
+    def cap() -> None:
+        import resource
+
+        size = memory_mb * 1_048_576
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, start_new_session=True) as process:
+                          env=env, start_new_session=True,
+                          preexec_fn=cap if memory_mb and os.name == "posix" else None) as process:
         try:
             out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.communicate()

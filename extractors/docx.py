@@ -18,7 +18,8 @@ from lxml import etree
 
 from auditor.document import Block, Document
 
-from .common import ReadError, finish_document
+from . import limits
+from .common import MAX_ZIP_ENTRIES, ReadError, check_size, finish_document, zip_entries
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_NAME_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -133,6 +134,13 @@ class _DocxReader:
         self.table_index = 0
         self.last_style_level = 0
         self.blocks: list[Block] = []
+        self.characters = 0
+
+    def _add(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.characters += len(block.text)
+        if len(self.blocks) % 1000 == 0:
+            check_size(self.characters, len(self.blocks))  # stop a document over the limits as soon as it is
 
     def _advance(self, n: int) -> None:
         if n:
@@ -156,7 +164,7 @@ class _DocxReader:
         self._advance(before)
         text = p.text
         if text.strip() and not style.is_toc:
-            self.blocks.append(self._classify(p, text, style, ppr))
+            self._add(self._classify(p, text, style, ppr))
         self._advance(after)
 
     def _classify(self, p: Paragraph, text: str, style: _Style, ppr: Any) -> Block:
@@ -207,7 +215,7 @@ class _DocxReader:
                 seen.append(cell._tc)
                 text = _cell_text(cell)
                 if text.strip():
-                    self.blocks.append(Block(kind="table_cell", text=text, page=self.page, table=index, row=r, col=c))
+                    self._add(Block(kind="table_cell", text=text, page=self.page, table=index, row=r, col=c))
             self._advance(max((a for _, a in breaks), default=0))
 
 
@@ -228,6 +236,7 @@ def _open(data: bytes) -> Any:
         )
     if not data.startswith(b"PK"):
         raise ReadError("not a valid .docx file (it is not a ZIP package)")
+    _check_parts(data)
     try:
         return docx.Document(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -236,6 +245,28 @@ def _open(data: bytes) -> Any:
         raise ReadError(f"not a Word document, or a damaged one ({type(exc).__name__}: {exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise ReadError(f"damaged .docx (malformed XML: {exc})") from exc
+
+
+def _check_parts(data: bytes) -> None:
+    """Refuse a package whose parts would inflate past the limits, before any of them is inflated: each part
+    against the part limit, all of them against the per-file limit. zipfile never inflates a part past the size its
+    directory declares (a part that lies fails its CRC check), so the declared sizes bound the memory."""
+    entries = zip_entries(data)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise ReadError(f"not a Word document: its ZIP package declares {entries:,} parts (a .docx has a few dozen)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"damaged .docx (the ZIP package is corrupt or truncated: {exc})") from exc
+    part_limit, total_limit = limits.mb("docx_part_mb"), limits.mb("file_mb")
+    for info in infos:
+        if info.file_size > part_limit:
+            raise ReadError(limits.exceeded(
+                "docx_part_mb", f"its part {info.filename[:80]} inflates to {info.file_size / 1_048_576:,.0f} MB"))
+    total = sum(info.file_size for info in infos)
+    if total > total_limit:
+        raise ReadError(limits.exceeded("file_mb", f"its parts inflate to {total / 1_048_576:,.0f} MB in all"))
 
 
 def read_docx(data: bytes, *, path: str, sha256: str, filename: str) -> Document:

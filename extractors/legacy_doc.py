@@ -12,6 +12,7 @@ The plain-text heading rules find ALL CAPS and numbered headings only; antiword'
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -62,6 +63,10 @@ def read_legacy_doc(data: bytes, *, path: str, sha256: str, filename: str) -> Do
                 return _via_antiword(tools["antiword"], source, path=path, sha256=sha256, filename=filename)
             except ReadError as exc:
                 problems.append(str(exc))
+        damaged = _compound_file_problem(data) if data.startswith(_OLE_MAGIC) else None
+        if damaged is not None:
+            # Not for LibreOffice, which would import the bytes as text: a page of random characters.
+            raise ReadError(one_line(f"legacy .doc could not be read ({'; '.join([*problems, damaged])})"))
         if "soffice" in tools:
             try:
                 return _via_libreoffice(tools["soffice"], source, Path(tmp), path=path, sha256=sha256,
@@ -75,6 +80,33 @@ def read_legacy_doc(data: bytes, *, path: str, sha256: str, filename: str) -> Do
         raise ReadError(f"this .doc file is {what}, which antiword cannot read; "
                         "LibreOffice may read it (apt-get install libreoffice-writer-nogui)")
     raise ReadError(one_line(f"legacy .doc could not be read ({'; '.join(problems)})"))
+
+
+def _compound_file_problem(data: bytes) -> str | None:
+    """What is wrong with a file that starts like a Word 97-2003 document but is not one (None: nothing): it must be
+    an OLE2 compound file whose header is sound and whose directory names a WordDocument stream. Otherwise
+    LibreOffice falls back on importing the bytes as text, and hands back random characters as the document."""
+    import struct
+
+    damaged = "damaged: it starts like a Word 97-2003 document, but {}; ask for a new copy (or a .docx or PDF)"
+    if len(data) < 512:
+        return damaged.format("it is too short to be one")
+    major, byte_order, sector_shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
+    if byte_order != 0xFFFE or (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
+        return damaged.format("its header is not that of an OLE2 compound file")
+    if "WordDocument".encode("utf-16-le") not in data:
+        return damaged.format("it holds no WordDocument stream (is it an Excel or PowerPoint file?)")
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Letters, digits, spaces and ordinary punctuation make up most of a real document's text; random bytes
+    imported as text are mostly symbols, accented capitals and control characters."""
+    sample = text[:200_000]
+    if not sample.strip():
+        return True
+    ordinary = sum(1 for c in sample if c.isascii() and (c.isalnum() or c.isspace() or c in ".,;:'\"()-/%&$!?"))
+    return ordinary >= 0.75 * len(sample)
 
 
 # ---------------------------------------------------------------- antiword
@@ -150,11 +182,18 @@ def _via_libreoffice(soffice: str, source: Path, tmp: Path, *, path: str, sha256
     out_dir.mkdir()
     # A profile of its own: two conversions sharing the default profile make the second fail silently.
     profile = (tmp / "profile").as_uri()
+    # Its home, configuration and caches in the run's temporary folder too: LibreOffice (and dconf, fontconfig)
+    # otherwise write to the user's ~/.config and ~/.cache.
+    home = tmp / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "XDG_DATA_HOME": str(home / ".local" / "share"),
+           "XDG_RUNTIME_DIR": str(home / "run"), "TMPDIR": str(tmp)}
     try:
         run = run_tool(
             [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
              "--convert-to", "docx", "--outdir", str(out_dir), str(source)],
-            SOFFICE_TIMEOUT,
+            SOFFICE_TIMEOUT, env,
         )
     except subprocess.TimeoutExpired as exc:
         raise ReadError(f"LibreOffice gave no answer in {SOFFICE_TIMEOUT} s") from exc
@@ -166,6 +205,8 @@ def _via_libreoffice(soffice: str, source: Path, tmp: Path, *, path: str, sha256
     from .docx import read_docx
 
     document = read_docx(converted.read_bytes(), path=path, sha256=sha256, filename=filename)
+    if not _looks_like_text(" ".join(b.text for b in document.blocks)):
+        raise ReadError("LibreOffice could read no Word document in it, only random characters (the file is damaged)")
     return document.model_copy(update={"format": FORMAT})
 
 

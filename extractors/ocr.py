@@ -32,6 +32,7 @@ from pathlib import Path
 
 from auditor.document import Document
 
+from . import limits
 from .common import ReadError, one_line, run_tool
 
 FORMAT = "pdf+ocr"
@@ -60,6 +61,12 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
 
     mode = "--skip-text" if "no text layer" in reason else "--force-ocr"
     pages = _page_count(data)
+    megapixels = limits.get("ocr_megapixels")
+    largest = _largest_raster(data)
+    if largest is not None and largest[1] > megapixels * 1e6:
+        page, pixels, how = largest
+        raise ReadError("a scan (no usable text layer) that was not OCR'd: " + limits.exceeded(
+            "ocr_megapixels", f"OCR would rasterise page {page} at {pixels / 1e6:,.0f} megapixels ({how})"))
     limit = START_SECONDS + PAGE_SECONDS * max(pages, 1)
     with tempfile.TemporaryDirectory(prefix="hmo-audit-ocr-") as tmp:
         source, sidecar = Path(tmp) / "in.pdf", Path(tmp) / "ocr.txt"
@@ -67,21 +74,67 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
         command = [
             sys.executable, "-m", "ocrmypdf", mode, "-j", str(min(JOBS, os.cpu_count() or 1)), "--quiet",
             "--invalidate-digital-signatures",  # nothing is handed back: only the text is kept
+            "--max-image-mpixels", f"{megapixels:g}",
             "--output-type", "none", "--sidecar", str(sidecar),
             str(source), "-",
         ]
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
+        memory = int(limits.get("ocr_memory_mb"))
         try:
-            run = run_tool(command, limit, env)
+            run = run_tool(command, limit, env, memory_mb=memory)
         except subprocess.TimeoutExpired as exc:
-            raise ReadError(f"{reason}; OCR did not finish in {limit} s ({pages} page(s))") from exc
+            raise ReadError(f"{reason}; OCR did not finish in {exc.timeout:.0f} s ({pages} page(s))") from exc
         if run.returncode != 0 or not sidecar.is_file():
-            raise ReadError(one_line(f"{reason}; OCR failed ({_last_line(run.stderr, source, filename)})"))
+            why = _last_line(run.stderr, source, filename)
+            if "MemoryError" in why or "Cannot allocate memory" in why or run.returncode in (-6, -9):
+                why = limits.exceeded("ocr_memory_mb", f"OCR ran out of memory ({why})")
+            raise ReadError(one_line(f"{reason}; OCR failed ({why})"))
         text = sidecar.read_bytes()
     if not text.strip():
         raise ReadError(f"{reason}; OCR found no text on its {pages} page(s)")
     document = read_plain_text(text, path=path, sha256=sha256, filename=filename)
     return document.model_copy(update={"format": FORMAT, "pages": pages or document.pages})
+
+
+def _largest_raster(data: bytes) -> tuple[int, float, str] | None:
+    """(page, pixels, why) of the page OCR would rasterise largest: ocrmypdf renders a page at the resolution of its
+    images (an image of 100000 x 100000 pixels on a letter page is a page of 10,000 megapixels), and at least at
+    300 dpi. None when pdfium cannot open the file (ocrmypdf then says what is wrong)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    largest: tuple[int, float, str] | None = None
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                wide, high = max(width, 1.0) / 72, max(height, 1.0) / 72  # inches
+                pixels, how = wide * 300 * high * 300, "its size at 300 dpi"
+                for obj in page.get_objects(max_depth=3):
+                    if obj.type != pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                        continue
+                    px_w, px_h = obj.get_px_size()
+                    x0, y0, x1, y1 = obj.get_bounds()
+                    dpi_x = px_w / max((x1 - x0) / 72, 1 / 72)
+                    dpi_y = px_h / max((y1 - y0) / 72, 1 / 72)
+                    dpi = max(dpi_x, dpi_y)
+                    candidates = ((px_w * px_h, f"an image of {px_w:,} x {px_h:,} pixels"),
+                                  (wide * dpi_x * high * dpi_y, f"its images' resolution of {dpi:,.0f} dpi"))
+                    for value, why in candidates:
+                        if value > pixels:
+                            pixels, how = value, why
+                if largest is None or pixels > largest[1]:
+                    largest = (index + 1, pixels, how)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return largest
 
 
 def _page_count(data: bytes) -> int:

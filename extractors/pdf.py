@@ -20,9 +20,10 @@ import pypdfium2.raw as pdfium_raw
 
 from auditor.document import Block, Document
 
-from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, finish_document, section_number_depth
+from .common import GLYPH_BULLETS, LIST_ITEM_RE, ReadError, check_size, finish_document, section_number_depth
 from .pdf_fast import FastPage, read_page
 from .pdf_layout import Item, Line, TableItem, order_lines
+from .pdf_streams import check_streams
 
 _SENTENCE_END = (".", ";", ",")
 _HEADING_MAX_WORDS = 12
@@ -308,12 +309,17 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str 
         raise ValueError(f"unknown PDF engine {engine!r}")
     if b"%PDF" not in data[:1024]:
         raise ReadError("not a PDF file (no %PDF header); is it another format renamed to .pdf?")
+    check_streams(data)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise _encrypted() from exc
         pdf = None  # let pdfplumber try, and report its own error
+    if pdf is not None and len(pdf) > 1 and (distinct := _distinct_pages(data)) is not None and distinct < len(pdf):
+        # A page tree that reaches a page more than once (a cycle): pdfium counts it each time, pdfminer's walk of
+        # the tree once. pdfplumber reads the pages as pdfminer finds them.
+        engine = "pdfplumber"
     if pdf is None:
         items, n_pages = _read_with_pdfplumber(data)
     elif engine == "pdfplumber":
@@ -346,6 +352,19 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str 
         pages=n_pages,
         filename=filename,
     )
+
+
+def _distinct_pages(data: bytes) -> int | None:
+    """The pages of the file's page tree, each counted once (None when pdfminer cannot walk it)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        return len({page.pageid for page in PDFPage.create_pages(document)})
+    except Exception:  # noqa: BLE001 - pdfminer cannot read it: pdfium's count stands
+        return None
 
 
 def _probe_text_layer(pdf: pdfium.PdfDocument) -> None:
@@ -388,6 +407,7 @@ def _read_with_pdfium(pdf: pdfium.PdfDocument, helper: _PlumberHelper | None = N
                 pages.append(_Page())
                 continue
             total_chars += fast.chars
+            check_size(total_chars, 0)  # stop a document over the characters limit at the page that passes it
             if fast.chars < 400 and _looks_scanned(page, fast.chars):
                 image_pages += 1
             if fast.words is None:

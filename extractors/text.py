@@ -7,7 +7,20 @@ import re
 
 from auditor.document import Block, Document
 
-from .common import LIST_ITEM_RE, ReadError, finish_document, section_number_depth
+from .common import LIST_ITEM_RE, ReadError, check_size, finish_document, section_number_depth
+
+
+def _bounded_text(data: bytes) -> str:
+    """decode_text, refusing first a file that must be over the characters limit (at most 4 bytes a character),
+    so a 100 MB text file is neither decoded nor split into lines."""
+    from . import limits
+
+    chars = limits.get("document_chars")
+    if len(data) > 4 * chars:
+        check_size(len(data) // 4, 0)
+    text = decode_text(data)
+    check_size(len(text), 0)
+    return text
 
 
 def decode_text(data: bytes) -> str:
@@ -64,18 +77,21 @@ def _plain_paragraph_blocks(lines: list[str], page: int) -> list[Block]:
     if level is not None:
         blocks.append(Block(kind="heading", text=first, page=page, level=level))
         lines = lines[1:]
-    current: Block | None = None
+    # A block's lines are collected and joined once: `text += line` would copy the paragraph at every line.
+    parts: list[list[str]] = []
     for raw in lines:
         line = raw.strip()
         if LIST_ITEM_RE.match(line):
-            current = Block(kind="list_item", text=line, page=page)
-            blocks.append(current)
-        elif current is None:
-            current = Block(kind="paragraph", text=line, page=page)
-            blocks.append(current)
+            blocks.append(Block(kind="list_item", text="", page=page))
+            parts.append([line])
+        elif not parts:
+            blocks.append(Block(kind="paragraph", text="", page=page))
+            parts.append([line])
         else:
             # Wrapped lines (indented or not) continue the paragraph or list item above.
-            current.text += " " + line
+            parts[-1].append(line)
+    for block, words in zip(blocks[len(blocks) - len(parts):], parts, strict=True):
+        block.text = " ".join(words)
     return blocks
 
 
@@ -94,7 +110,7 @@ def _blank_separated(lines: list[str]) -> list[list[str]]:
 
 
 def read_plain_text(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
-    text = decode_text(data)
+    text = _bounded_text(data)
     pages = text.split("\f")
     # A file that ends with a form feed does not have an extra empty page.
     while len(pages) > 1 and not pages[-1].strip():
@@ -118,21 +134,48 @@ def read_plain_text(data: bytes, *, path: str, sha256: str, filename: str) -> Do
 
 # ---------------------------------------------------------------- Markdown
 
-_ATX_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# Every pattern here runs in time linear in the line: no two quantifiers can share the same characters (a heading
+# padded with 60,000 spaces, or a line of 32,000 "**a ", took minutes with the patterns before these).
+_ATX_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _MD_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
-_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_TABLE_SEP_CELL_RE = re.compile(r":?-+:?")
 _INLINE_SUBS = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> link text
-    (re.compile(r"<[^>\n]{1,200}>"), " "),  # inline HTML (<br>, <span>)
+    # A span's text cannot hold what opens the next one, so a failed match stops where the next try starts.
+    (re.compile(r"!\[([^\[\]]*)\]\([^()\[\]]*\)"), r"\1"),  # images -> alt text
+    (re.compile(r"\[([^\[\]]+)\]\([^()\[\]]*\)"), r"\1"),  # links -> link text
+    (re.compile(r"<[^<>\n]{1,200}>"), " "),  # inline HTML (<br>, <span>)
     (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"), r"\1"),
 ]
+
+
+def _table_separator(line: str) -> bool:
+    """A Markdown table's delimiter row ("| --- | :-: |"): cells of dashes with optional colons, at least one bar."""
+    if "|" not in line or "-" not in line:
+        return False
+    cells = line.strip()
+    cells = cells[1:] if cells.startswith("|") else cells
+    cells = cells[:-1] if cells.endswith("|") else cells
+    return all(_TABLE_SEP_CELL_RE.fullmatch(cell.strip()) for cell in cells.split("|"))
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading ("## Title ##"), the closing hashes and padding dropped."""
+    match = _ATX_RE.match(line)
+    if match is None:
+        return None
+    text = match.group(2).strip()
+    if text.endswith("#"):
+        head = text.rstrip("#")
+        if not head or head[-1] in " \t":
+            text = head.rstrip()
+    return len(match.group(1)), text
 
 
 def _inline(text: str) -> str:
@@ -171,8 +214,9 @@ def _front_matter(lines: list[str]) -> tuple[list[Block], list[str]]:
 
 
 def read_markdown(data: bytes, *, path: str, sha256: str, filename: str) -> Document:
-    blocks, lines = _front_matter(_split_lines(decode_text(data)))
+    blocks, lines = _front_matter(_split_lines(_bounded_text(data)))
     current: Block | None = None  # paragraph or list item still collecting lines
+    collected: list[tuple[Block, list[str]]] = []  # each such block's lines, joined once at the end
     para_lines = 0
     table_index = 0
     i = 0
@@ -192,8 +236,8 @@ def read_markdown(data: bytes, *, path: str, sha256: str, filename: str) -> Docu
             current = None
         elif not stripped:
             current = None
-        elif heading := _ATX_RE.match(line):
-            blocks.append(Block(kind="heading", text=_inline(heading.group(2)), level=len(heading.group(1))))
+        elif heading := _atx_heading(line):
+            blocks.append(Block(kind="heading", text=_inline(heading[1]), level=heading[0]))
             current = None
         elif _SETEXT_RE.match(line) and current is not None and current.kind == "paragraph" and para_lines == 1:
             current.kind = "heading"
@@ -201,7 +245,7 @@ def read_markdown(data: bytes, *, path: str, sha256: str, filename: str) -> Docu
             current = None
         elif _RULE_RE.match(line):
             current = None
-        elif "|" in stripped and i + 1 < len(lines) and _TABLE_SEP_RE.match(lines[i + 1]) and "|" in lines[i + 1]:
+        elif "|" in stripped and i + 1 < len(lines) and _table_separator(lines[i + 1]):
             rows = [_table_row(line)]
             i += 2
             while i < len(lines) and "|" in lines[i] and lines[i].strip():
@@ -217,16 +261,20 @@ def read_markdown(data: bytes, *, path: str, sha256: str, filename: str) -> Docu
             current = None
             continue
         elif _MD_LIST_RE.match(line):
-            current = Block(kind="list_item", text=_inline(stripped))
+            current = Block(kind="list_item", text="")
             blocks.append(current)
+            collected.append((current, [_inline(stripped)]))
         elif current is not None:
-            current.text += " " + _inline(stripped)
+            collected[-1][1].append(_inline(stripped))
             para_lines += 1
         else:
-            current = Block(kind="paragraph", text=_inline(stripped))
+            current = Block(kind="paragraph", text="")
             blocks.append(current)
+            collected.append((current, [_inline(stripped)]))
             para_lines = 1
         i += 1
+    for block, parts in collected:
+        block.text = " ".join(parts)
     return finish_document(
         path=path,
         sha256=sha256,
