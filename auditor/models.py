@@ -396,6 +396,9 @@ class ChecklistSection(_Strict):
     id: str
     title: str
     requirements: list[Requirement]
+    # Statement kinds that count as practice in every phrase check of the section: an applicant's description of
+    # the QMP it will run says what it *will* do, so `[plan]` there (1.04). Red flags (`absent`) are left as written.
+    accept: list[Literal["plan"]] = Field(default_factory=list)
 
 
 class Profile(_Strict):
@@ -477,6 +480,8 @@ class Checklist(_Strict):
                     raise ValueError(f"duplicate requirement id {req.id}")
                 seen.add(req.id)
                 req.section = section.id
+                if section.accept:
+                    _accept_in(req.evidence, section.accept)
         return self
 
     @property
@@ -485,6 +490,18 @@ class Checklist(_Strict):
 
     def requirement(self, req_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == req_id), None)
+
+
+def _accept_in(check: BaseModel, kinds: list[str]) -> None:
+    """Add statement kinds to every phrase check under `check`, except inside red flags."""
+    if isinstance(check, AbsentCheck):
+        return
+    if isinstance(check, PhraseCheck):
+        check.accept = list(dict.fromkeys([*check.accept, *kinds]))
+    for value in check.__dict__.values():
+        for item in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                _accept_in(item, kinds)
 
 
 # --- facts about the submission ------------------------------------------------------------------------

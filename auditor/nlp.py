@@ -39,10 +39,15 @@ def _lower_lookup_lemmas(doc: Doc) -> Doc:
         lemma = lemma_of.get(lower)
         if lemma is None:
             text = doc.vocab.strings[lower]
-            lemma = lemma_of[lower] = doc.vocab.strings.add(_lemma_table().get(text, text))
+            lemma = lemma_of[lower] = doc.vocab.strings.add(_LEMMA_FIXES.get(text) or _lemma_table().get(text, text))
         lemmas[i] = lemma
     doc.from_array([LEMMA], lemmas.reshape(-1, 1))
     return doc
+
+
+# Where spacy-lookups-data's table is wrong for words the plans use: "developed" -> "develope" (while "develops" ->
+# "develop"), so "develop" in a rule never matched "guidelines are developed".
+_LEMMA_FIXES = {"developed": "develop", "developing": "develop", "redeveloped": "redevelop"}
 
 
 @functools.cache

@@ -235,7 +235,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            elif unit.kind == "text" and block.kind == "paragraph" and _is_label(text):
+            elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph" and _is_label(text)):
                 # A label of a few words standing as a sentence ("Delegated functions.") names a subject; it says
                 # nothing of it. (A heading's words do count: with the body under it they say what the section is.)
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"label"} for t in passage.terms}
@@ -294,6 +294,11 @@ def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
         if all(passages[j].hollow() for j in body):
             heading.kinds = {t: heading.kinds.get(t, frozenset()) | {"label"} for t in heading.terms}
             heading.asserted = set()
+
+
+# A table of contents names the sections ("Contents: QM-302 Interventions; QM-401 Continuity ..."); it says nothing
+# of what they hold.
+_CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents\b\s*[:.-]?", re.IGNORECASE)
 
 
 def _is_label(text: str) -> bool:

@@ -160,8 +160,11 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
             continue  # "will develop a work plan each year": a standing commitment
         first, last = modifier.scope_span
         cue_start, cue_end = modifier.modifier_span
+        # A plan's own words are content words too ("will begin", "to be implemented"): they
+        # state nothing done. Other cues' words keep their sense ("receives reports" still names reports).
+        own = kind == "plan"
         for i in range(max(first, 0), min(last, len(doc))):
-            if not cue_start <= i < cue_end:
+            if own or not cue_start <= i < cue_end:
                 marks.setdefault(i, set()).add(kind)
     _copular_negation(doc, marks)
     return {i: frozenset(k) for i, k in marks.items()}
