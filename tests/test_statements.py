@@ -99,3 +99,32 @@ def test_a_year_after_the_audit_led_by_a_start_word_is_a_plan_but_a_recurring_pr
 ])
 def test_pointers_and_discretion(text, status):
     assert run(PHRASE, (text, "other")).status == status
+
+
+def test_a_plan_cue_s_own_words_state_nothing_done():
+    begin = {"type": "phrase", "all": [["outreach"], ["begin"]]}
+    finding = run(begin, ("Outreach will begin in the second quarter.", "other"))
+    assert finding.status == "partial" and "a plan for later" in finding.missing[0]
+    assert run(begin, ("Outreach began in the second quarter.", "other")).status == "met"
+
+
+def test_the_lemma_of_developed_is_develop():
+    develop = {"type": "phrase", "all": [["guideline"], ["develop"]]}
+    assert run(develop, ("Our guidelines are developed with network physicians.", "other")).status == "met"
+
+
+def test_a_section_that_accepts_plans_reads_an_applicant_s_future_tense():
+    from auditor.models import Checklist
+
+    section = {"id": "S", "title": "Applicant", "requirements": [{
+        "id": "R", "citation": "c", "title": "t", "text": "x",
+        "evidence": {"type": "all_of", "elements": {
+            "board": {"type": "phrase", "all": [["board"], ["approve"]]},
+            "flag": {"type": "absent", "flag": "f", "check": {"type": "phrase", "all": [["tbd"]]}}}},
+        "examples": {"pass": ["a"], "fail": ["b"]}}]}
+    head = {"id": "c", "title": "c", "version": "1", "source": "s"}
+    plain = Checklist(**head, sections=[section])
+    applicant = Checklist(**head, sections=[{**section, "accept": ["plan"]}])
+    assert plain.requirements[0].evidence.elements["board"].accept == []
+    assert applicant.requirements[0].evidence.elements["board"].accept == ["plan"]
+    assert applicant.requirements[0].evidence.elements["flag"].check.accept == []  # red flags as written
