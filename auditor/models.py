@@ -118,13 +118,8 @@ class CountCheck(_Strict):
     names: list[TermRef] = Field(default_factory=list)
     # An item that says one of these does not count ("Open - baseline only", "Planned").
     exclude: list[TermRef] = Field(default_factory=list)
-    # Items of a list whose lead-in or headings say one of these do not count: "Each study defines:" introduces
-    # the parts of any study, not studies.
-    exclude_context: list[TermRef] = Field(default_factory=list)
     # An item written up under a heading of its own name counts only if that write-up says one of these.
     shows: list[TermRef] = Field(default_factory=list)
-    # An item whose own name (first cell, label) says `within` counts even in a list not headed so.
-    self_named: bool = False
     # With `max_age`: dates in a table column whose header says one of these do not date the item (a
     # guideline's "Last reviewed" date is not when performance against it was measured).
     undated_columns: list[TermRef] = Field(default_factory=list)

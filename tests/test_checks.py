@@ -33,6 +33,13 @@ def run(evidence: dict, *docs: tuple[str, str]):
     return judge(documents, checklist(evidence), "R")
 
 
+def run_with_terms(evidence: dict, terms: dict, *docs: tuple[str, str]):
+    """`run` with more defined terms in the checklist's vocabulary."""
+    documents = [markdown_document(text, kind=kind, path=f"d{i}.md") for i, (text, kind) in enumerate(docs)]
+    model = checklist(evidence).model_copy(update={"terms": {**TERMS, **terms}})
+    return judge(documents, model, "R")
+
+
 PHRASE = {"type": "phrase", "all": ["board", "approve"]}
 
 
@@ -458,16 +465,26 @@ def test_count_takes_labelled_fields_as_one_record():
 def test_count_item_named_by_its_own_label_and_excluded_by_status():
     table = ("# Activities of the year\n| Activity | Status |\n| --- | --- |\n| Study: asthma in children | done |\n"
              "| Study: asthma in adults | open |\n| Asthma outreach | done |\n")
-    assert run(FIELDS, (table, "other")).status == "not_met"  # the list is not headed as studies
-    named = {**FIELDS, "self_named": True}
-    assert run(named, (table, "other")).status == "met"
-    assert run({**named, "exclude": [["=open"]]}, (table, "other")).status == "partial"
+    # the list is not headed as studies, but two rows name themselves so (the asthma outreach does not)
+    assert run(FIELDS, (table, "other")).status == "met"
+    assert run({**FIELDS, "exclude": [["=open"]]}, (table, "other")).status == "partial"
+    unnamed = table.replace("Study: asthma", "Asthma")
+    assert run(FIELDS, (unnamed, "other")).status == "not_met"
+
+
+def test_count_skips_a_list_that_lists_the_parts_of_one_item():
+    parts = "# Studies\nEach study must include:\n- a study of asthma control\n- a study of the barriers found\n"
+    evidence = {**FIELDS, "min": 1}
+    checklist_terms = {"parts_lead": ["each|every re:^[A-Za-z][\\w-]*$ must|shall|will? include"]}
+    assert run_with_terms(evidence, checklist_terms, (parts, "other")).status == "not_met"
+    assert run_with_terms(evidence, checklist_terms, (parts.replace("Each study must include:", "Our studies:"),
+                                                      "other")).status == "met"
 
 
 def test_count_item_with_its_own_section_must_show_what_is_asked():
     doc = ("# Evaluation\n| Activity | Status |\n| --- | --- |\n| Asthma study one | done |\n"
            "| Asthma study two | done |\n## Asthma study two\nCalls were counted in the year.\n")
-    shows = {**FIELDS, "shows": [["goal"]], "self_named": True}
+    shows = {**FIELDS, "shows": [["goal"]]}
     assert run(shows, (doc, "other")).status == "partial"
     assert run(shows, (doc.replace("counted in the year", "counted; the goal is 90%"), "other")).status == "met"
     # an inventory row and the record written up under the same name are one study, and its status applies

@@ -15,8 +15,7 @@ from auditor.models import CountCheck
 def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
     found = items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents, fields=ctx.keys(check.fields),
                   names=ctx.keys(check.names), exclude=ctx.keys(check.exclude),
-                  shows=ctx.keys(check.shows), self_named=check.self_named,
-                  exclude_context=ctx.keys(check.exclude_context))
+                  shows=ctx.keys(check.shows), self_named=True, exclude_context=ctx.keys(["parts_lead"]))
     outside: list[str] = []
     if check.max_age:
         since = oldest_allowed(ctx.as_of, check.max_age)
@@ -88,14 +87,12 @@ def describe(check: CountCheck, show) -> str:
         text += f" (a row by its first cell when that names {' or '.join(map(show, check.names))})"
     if check.fields:
         text += f"; items labelled {' or '.join(map(show, check.fields))} are fields of one record"
-    if check.self_named:
-        text += " (or whose own name says so)"
+    text += " (or whose own name says so)"
     if check.shows:
         text += f"; an item with a section of its own counts if that says {' or '.join(map(show, check.shows))}"
     if check.exclude:
         text += f"; not those that say {' or '.join(map(show, check.exclude))}"
-    if check.exclude_context:
-        text += f"; not in a list introduced as {' or '.join(map(show, check.exclude_context))}"
+    text += "; not in a list introduced as the parts of one item (\"Each study defines:\")"
     if check.max_age:
         text += f", dated within {check.max_age.describe()} before the audit date"
     if check.undated_columns:

@@ -155,8 +155,18 @@ def _in_expected_documents(ctx: EvalContext, hit: list[int], documents: list[str
         return False  # the document itself was submitted: it speaks for itself, not a summary of it
     from extractors.kind import document_kinds_in
 
+    if "contract_template" in allowed and any(_PROVIDER_DUTY.search(ctx.corpus.passages[i].text) for i in hit):
+        return True  # "All participating providers must keep ...": the plan's terms for providers, said directly
     return any(allowed.intersection(document_kinds_in(ctx.corpus.passages[i].text))
                and _REPORTS_CONTENT.search(ctx.corpus.passages[i].text) for i in hit)
+
+
+# A duty the plan puts on its providers, with no contract submitted to show it: "Participating providers must
+# maintain an office procedure ...". (Not "are encouraged to": that is an option, and not asserted anyway.)
+_PROVIDER_DUTY = re.compile(r"\b(?:providers?|practitioners?|physicians?|provider offices?|practices|clinicians?|"
+                            r"medical groups?|PCPs?)\b(?:\s+and\s+their\s+(?:office\s+)?staff)?[^.;:]{0,40}?\s"
+                            r"(?:must|shall|are\s+required\s+to|is\s+required\s+to|agree\s+to|are\s+obligated\s+to)\b",
+                            re.IGNORECASE)
 
 
 _NEAREST = 3
