@@ -18,7 +18,7 @@ A check of type `approval` then asks for a relation of a kind of document, by a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from auditor.dates import find_dates
@@ -109,7 +109,15 @@ def extract(passages: list[Passage], documents: list[Document], agent_of) -> lis
     for i, p in enumerate(passages):
         first_of_doc.setdefault(p.doc, i)
     stem_agent: dict[tuple, tuple[str, str] | None] = {}  # a list's lead-in: whose duties its items are
+    # "... have been reviewed and approved by:" over a list of bodies: each item names an approver
+    open_by: dict[tuple, list[Relation]] = {}
     for i, p in enumerate(passages):
+        if p.block_kind == "list_item" and open_by.get((p.doc, p.section)):
+            agent = _agent_from(re.sub(r"^\s*(?:the|our|its)\s+", "", p.text.strip(" -•*;.,")), agent_of)
+            if agent and agent[0] not in (None, "other"):
+                out.extend(replace(r, agent_role=agent[0], agent_text=agent[1]) for r in open_by[(p.doc, p.section)])
+            continue
+        open_by.pop((p.doc, p.section), None)
         if p.kind == "sentence" and p.text.rstrip().endswith(":"):
             role = agent_of(p.text)
             stem_agent[(p.doc, p.section)] = (role, p.text) if role else None
@@ -125,7 +133,10 @@ def extract(passages: list[Passage], documents: list[Document], agent_of) -> lis
         for verb in verbs:
             if re.match(r"\s*(?:criteria|process|procedures?|authority|rights?)\b", text[verb.end():]):
                 continue  # "approval process", "approval authority": about approving, not an approval
-            out.extend(_approval(i, p, doc, verb, near_top, agent_of, p_context))
+            found = _approval(i, p, doc, verb, near_top, agent_of, p_context)
+            if _BY_LIST.match(text[verb.end():]):
+                open_by[(p.doc, p.section)] = found[:1]  # the stem stays, as an approval by a body unnamed yet
+            out.extend(found)
         for receive in _RECEIVE.finditer(text):
             if any(abs(v.start() - receive.start()) < 3 for v in verbs):
                 continue
@@ -218,6 +229,7 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
             for who in [agent, *also]]
 
 
+_BY_LIST = re.compile(r"^\s*(?:and\s+\w+\s+)?by\s*:\s*$", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:by\s+)?"
                           r"(?:the\s+|its\s+|our\s+)?(?P<agent>[^,;.|()·•]{2,120})", re.IGNORECASE)
 

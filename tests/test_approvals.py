@@ -60,3 +60,13 @@ def test_a_crosswalks_question_cell_is_no_approval():
              "| 1.03-1(C) Annual work plan approved by the governing body | TBD |\n"
              "| 1.03-1(D) Program approved by the governing body | See corporate policy QM-7 |\n")
     assert audit(table, WORK_PLAN_BY_BOARD)[0].status == "not_met"
+
+
+def test_an_approval_by_a_list_of_bodies_is_each_body_s():
+    text = ("## Approval\nThe 2025 Work Plan has been reviewed and approved by:\n- the Quality Council\n"
+            "- the Board of Directors\n")
+    finding, _ = audit(text, WORK_PLAN_BY_BOARD)
+    assert finding.status == "met", finding.rationale
+    assert finding.evidence[0].quote == "The 2025 Work Plan has been reviewed and approved by:"
+    only_council = text.replace("- the Board of Directors\n", "")
+    assert audit(only_council, WORK_PLAN_BY_BOARD)[0].status == "partial"
