@@ -38,6 +38,7 @@ def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind)
     "The Board of Directors approves items including but not limited to the program.",
     "When the plan is not ready, the Board of Directors approves the program at its next meeting.",
     "The program may only take effect once the Board of Directors approves it.",  # a restriction, not an option
+    "The Board of Directors approves the program, with trended data when available.",  # data, not discretion
 ])
 def test_a_statement_of_practice_is_evidence_even_beside_other_kinds(text):
     assert run(PHRASE, (text, "other")).status == "met"
