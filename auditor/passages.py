@@ -231,7 +231,13 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.lead_terms -= asked
             for name in passage.asserted:
                 passage.kinds.pop(name, None)
-            if echo is not None and unit.kind == "text" and echo.restates(text):
+            if unit.kind != "row" and _ASKS.search(text):
+                # "Request 33: Provide the most recent annual evaluation ...", "What does the committee review?": the
+                # examiner's question or the FAQ's, not the plan's statement; the answer follows it
+                passage.statement = "restates_rule"
+                passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
+                passage.asserted = set()
+            elif echo is not None and unit.kind == "text" and echo.restates(text):
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
@@ -276,6 +282,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                   title_terms=title_terms, names=names, relations=found)
 
 
+# A numbered request or question ("Request 33:", "Item 4.2 -", "Q7.") or a sentence that asks.
+_ASKS = re.compile(r"^\s*(?:(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\d+[\w.-]*\s*[:.)-]\s*\S|.*\?\s*$)",
+                   re.IGNORECASE | re.DOTALL)
 _MAX_LABEL_TOKENS = 6
 _LABEL_WORDS = 3
 

@@ -167,7 +167,37 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
             if own or not cue_start <= i < cue_end:
                 marks.setdefault(i, set()).add(kind)
     _copular_negation(doc, marks)
+    _plan_subject(doc, graph.modifiers, marks)
     return {i: frozenset(k) for i, k in marks.items()}
+
+
+# Words that open a sentence with a clause or phrase before its subject ("When the baseline is in, the QMC will
+# ..."): there the comma before the plan's verb ends the clause, and the plan does not reach back past it.
+_LEADS = frozenset(["when", "if", "after", "once", "as", "while", "because", "although", "though", "where", "unless",
+                    "until", "before", "since", "following", "upon", "in", "for", "during", "by", "with", "to", "at",
+                    "on", "from", "through", "under", "within", "given", "based", "beginning", "starting", "effective",
+                    "for", "of", "over", "pending"])
+
+
+def _plan_subject(doc, modifiers, marks: dict[int, set[str]]) -> None:
+    """"An evaluation of the overall effectiveness of the program, including barriers, will be completed at the Q3
+    meeting": a plan's verb says something of its sentence's subject, across the commas of an appositive, back to the
+    sentence's start when the sentence opens with its subject (not with a clause of its own), and not past a new
+    clause (", and", ";", ":")."""
+    for modifier in modifiers:
+        if modifier.category.lower() != "plan" or modifier.direction != "BIDIRECTIONAL":
+            continue
+        cue_start = modifier.modifier_span[0]
+        sent = doc[cue_start].sent
+        if cue_start == sent.start or doc[sent.start].lower_ in _LEADS or _RECURRING.search(sent.text):
+            continue
+        first = modifier.scope_span[0]
+        for j in range(min(first, cue_start) - 1, max(sent.start, cue_start - 40) - 1, -1):
+            token = doc[j]
+            if token.text in (";", ":", "|") or (token.lower_ in ("and", "but", "or", "while", "which", "who", "that")
+                                                and j > sent.start and doc[j - 1].text == ","):
+                break
+            marks.setdefault(j, set()).add("plan")
 
 
 _COPULA = frozenset({"is", "are", "was", "were", "has", "have", "had"})

@@ -116,6 +116,15 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                 continue
             if any(passages[i].terms & excluded for i in hit):
                 continue
+            if "heading" not in check.passages and any(passages[i].kind == "heading" for i in hit):
+                body = _heading_body(ctx, hit)
+                if body is None:
+                    # "10. Overall Effectiveness" over "It is too early to judge": the heading names the subject,
+                    # and nothing under it says it
+                    said_otherwise.extend(hit)
+                    kinds.add("label")
+                    continue
+                hit = sorted({*hit, body})
             if check.documents and not _in_expected_documents(ctx, hit, check.documents):
                 notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
                 candidates.extend(hit)
@@ -134,6 +143,28 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                            missing=[f"a statement of practice (found only {why})"],
                            notes=[f"found only {why}"], nearest=nearest)
     return CheckResult(status="not_met", nearest=nearest)
+
+
+_BODY_SCAN = 200  # passages read under a heading for one that says its subject
+
+
+def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
+    """A passage under the hit's heading (in its section or a sub-section) that says something as practice, or a
+    table's data row: a heading names what its section is about, and only with such a body is it evidence ("10.
+    Overall Effectiveness" over "It is too early to judge" is a heading over nothing)."""
+    passages = ctx.corpus.passages
+    for i in hit:
+        heading = passages[i]
+        if heading.kind != "heading":
+            continue
+        doc, path = heading.section_key
+        for j in range(i + 1, min(len(passages), i + 1 + _BODY_SCAN)):
+            p = passages[j]
+            if p.doc != doc or p.section_key[1][:len(path)] != path:
+                break
+            if p.kind != "heading" and not p.hollow() and (p.kind == "row" and p.row or p.asserted):
+                return j
+    return None
 
 
 # A statement that a document of the expected kind says something is evidence of what it says: "Participation in our
