@@ -115,7 +115,7 @@ def _antecedent(before: str, alias: str) -> str | None:
 
 
 def _head(name: str) -> str:
-    words = name.split()
+    words = name.rstrip(" .;:,!?)\"'”’").split()
     if " of " in f" {name} ":
         words = name.split(" of ")[0].split()
     return words[-1].lower().rstrip("s") if words else ""

@@ -143,3 +143,17 @@ def test_the_parent_acting_is_not_the_hmo_acting():
     # an enterprise data warehouse, or any adjective "enterprise", is not the parent acting
     text = "The Enterprise Data Warehouse reviews the results of all studies.\n"
     assert audit(text, evidence, hmo_name="Maple Health Plan")[0].status == "met"
+
+
+def test_a_name_said_to_be_the_role_at_a_sentence_end_takes_the_role_and_its_acronym_too():
+    # "X (ACR) is our quality committee." ends with the role's name and a full stop: still the role
+    text = ("The Practice Steering Council (PSC) meets monthly.\n\n"
+            "The Practice Steering Council (PSC) is our quality committee.\n\n"
+            "PSC reviews the results of every project.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert {("PSC", "qm_committee"), ("Practice Steering Council", "qm_committee")} <= {
+        (n.name, n.role) for n in report.names}
+    finding, _ = audit("The Practice Steering Council (PSC) meets monthly.\n\nPSC reviews the results.\n",
+                       COMMITTEE_REVIEWS)
+    assert finding.status == "not_met"
