@@ -237,7 +237,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            elif echo is not None and unit.kind == "text" and echo.restates(text):
+            elif echo is not None and unit.kind == "text" and (echo.restates(text) or (
+                    any("pointer" in k for k in kinds) and _points(sdoc, marks, start, end)
+                    and echo.paraphrases(text))):
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
@@ -280,6 +282,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     _label_empty_headings(passages, by_section)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms, names=names, relations=found)
+
+
+def _points(sdoc, marks: dict, start: int, end: int) -> bool:
+    """A pointer cue reaches some token of the sentence [start, end)."""
+    return any("pointer" in marks.get(i, ()) for i in range(start, end))
 
 
 # A numbered request or question ("Request 33:", "Item 4.2 -", "Q7.") or a sentence that asks.

@@ -160,14 +160,18 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
             continue  # "will develop a work plan each year": a standing commitment
         first, last = modifier.scope_span
         cue_start, cue_end = modifier.modifier_span
-        # A plan's own words are content words too ("will begin", "to be implemented"): they
-        # state nothing done. Other cues' words keep their sense ("receives reports" still names reports).
-        own = kind == "plan"
+        # A plan's own words are content words too ("will begin", "to be implemented"), and so is the name of the
+        # document a pointer sends the reader to ("in the Delegation Oversight Report"): they state nothing done.
+        # Other cues' words keep their sense ("receives reports" still names reports).
+        own = kind in ("plan", "pointer")
         for i in range(max(first, 0), min(last, len(doc))):
             if own or not cue_start <= i < cue_end:
                 marks.setdefault(i, set()).add(kind)
+        if own:
+            for i in range(cue_start, cue_end):
+                marks.setdefault(i, set()).add(kind)
     _copular_negation(doc, marks)
-    _plan_subject(doc, graph.modifiers, marks)
+    _reach_subject(doc, graph.modifiers, marks)
     return {i: frozenset(k) for i, k in marks.items()}
 
 
@@ -179,17 +183,20 @@ _LEADS = frozenset(["when", "if", "after", "once", "as", "while", "because", "al
                     "for", "of", "over", "pending"])
 
 
-def _plan_subject(doc, modifiers, marks: dict[int, set[str]]) -> None:
+def _reach_subject(doc, modifiers, marks: dict[int, set[str]]) -> None:
     """"An evaluation of the overall effectiveness of the program, including barriers, will be completed at the Q3
-    meeting": a plan's verb says something of its sentence's subject, across the commas of an appositive, back to the
-    sentence's start when the sentence opens with its subject (not with a clause of its own), and not past a new
-    clause (", and", ";", ":")."""
+    meeting", "The results of oversight of delegated functions, including audits of X, Y and Z, are reported in the
+    Delegation Oversight Report": a plan's or a pointer's verb says something of its sentence's subject, across the
+    commas of an appositive, back to the sentence's start when the sentence opens with its subject (not with a clause
+    of its own), and not past a new clause (", and", ";", ":")."""
     for modifier in modifiers:
-        if modifier.category.lower() != "plan" or modifier.direction != "BIDIRECTIONAL":
+        kind = modifier.category.lower()
+        if kind not in ("plan", "pointer") or modifier.direction not in ("BIDIRECTIONAL", "BACKWARD"):
             continue
         cue_start = modifier.modifier_span[0]
         sent = doc[cue_start].sent
-        if cue_start == sent.start or doc[sent.start].lower_ in _LEADS or _RECURRING.search(sent.text):
+        if cue_start == sent.start or doc[sent.start].lower_ in _LEADS or (kind == "plan"
+                                                                           and _RECURRING.search(sent.text)):
             continue
         first = modifier.scope_span[0]
         for j in range(min(first, cue_start) - 1, max(sent.start, cue_start - 40) - 1, -1):
@@ -197,7 +204,7 @@ def _plan_subject(doc, modifiers, marks: dict[int, set[str]]) -> None:
             if token.text in (";", ":", "|") or (token.lower_ in ("and", "but", "or", "while", "which", "who", "that")
                                                 and j > sent.start and doc[j - 1].text == ","):
                 break
-            marks.setdefault(j, set()).add("plan")
+            marks.setdefault(j, set()).add(kind)
 
 
 _COPULA = frozenset({"is", "are", "was", "were", "has", "have", "had"})
@@ -321,6 +328,13 @@ class RuleEcho:
         if overlap >= 5 and of_passage >= 0.75 and of_rule >= 0.5:
             return marked or (modal and (self.cites(text) or of_passage >= 0.85))
         return (marked or modal) and self._covered(text) >= 0.85
+
+    def paraphrases(self, text: str) -> bool:
+        """Most of one rule sentence is in the passage, in whatever voice: with a pointer for the substance ("Topics
+        are selected as priority areas on the basis of an appropriate rationale, as described in Policy 3.2") the
+        passage says only what the rule asks."""
+        of_passage, of_rule, overlap = self._best(text)
+        return overlap >= 5 and of_rule >= 0.6 and of_passage >= 0.5
 
     def cites_or_echoes(self, text: str) -> bool:
         """A cell that cites the rule or quotes most of a rule sentence: a crosswalk's question."""

@@ -21,6 +21,14 @@ from tests.test_checks import PHRASE, run
     ("The Board of Directors approval process is described in Appendix B.", "a pointer to another document"),
     ("See the bylaws for how the Board of Directors approves the program.", "a pointer to another document"),
     ("The Board of Directors has not yet approved the program.", "a negative statement"),
+    # a pointer or a plan says something of its sentence's subject, across an appositive's commas
+    ("The Board of Directors' approval of the program, with the votes of 2023 and 2024, is reported separately in "
+     "the 2024 Governance Annual Report.", "a pointer to another document"),
+    ("Board of Directors approval of the program, including the addendum, will be completed at the Q3 meeting.",
+     "a plan for later"),
+    ("It is too early for the Board of Directors to approve the program.", "a plan for later"),
+    ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
+    ("Does the Board of Directors approve the program?", "the rule's own words"),
 ])
 def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind):
     finding = run(PHRASE, (text, "other"))
@@ -39,6 +47,8 @@ def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind)
     "When the plan is not ready, the Board of Directors approves the program at its next meeting.",
     "The program may only take effect once the Board of Directors approves it.",  # a restriction, not an option
     "The Board of Directors approves the program, with trended data when available.",  # data, not discretion
+    "The Board of Directors' approvals of the program are documented in the minutes.",  # a record, not elsewhere
+    "When the plan is complete, the Board of Directors will approve the program each year.",
 ])
 def test_a_statement_of_practice_is_evidence_even_beside_other_kinds(text):
     assert run(PHRASE, (text, "other")).status == "met"
@@ -129,3 +139,12 @@ def test_a_section_that_accepts_plans_reads_an_applicant_s_future_tense():
     assert plain.requirements[0].evidence.elements["board"].accept == []
     assert applicant.requirements[0].evidence.elements["board"].accept == ["plan"]
     assert applicant.requirements[0].evidence.elements["flag"].check.accept == []  # red flags as written
+
+
+def test_a_heading_is_evidence_only_over_a_body_that_says_something():
+    # the heading names the subject; "It is too early to judge" under it says nothing of it
+    text = "# Evaluation\n\n## Board of Directors approval of the program\n\nIt is too early to judge this.\n"
+    finding = run(PHRASE, (text, "other"))
+    assert finding.status == "partial" and "heading" in finding.missing[0]
+    text = "# Evaluation\n\n## Board of Directors approval of the program\n\nThe vote was unanimous on 3 March 2025.\n"
+    assert run(PHRASE, (text, "other")).status == "met"

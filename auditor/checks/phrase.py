@@ -149,8 +149,8 @@ _BODY_SCAN = 200  # passages read under a heading for one that says its subject
 
 
 def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
-    """A passage under the hit's heading (in its section or a sub-section) that says something as practice, or a
-    table's data row: a heading names what its section is about, and only with such a body is it evidence ("10.
+    """A passage under the hit's heading (in its section or a sub-section) that says something as practice (or says
+    something no cue qualifies), or a table's data row: a heading names what its section is about, and only with such a body is it evidence ("10.
     Overall Effectiveness" over "It is too early to judge" is a heading over nothing)."""
     passages = ctx.corpus.passages
     for i in hit:
@@ -162,7 +162,7 @@ def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
             p = passages[j]
             if p.doc != doc or p.section_key[1][:len(path)] != path:
                 break
-            if p.kind != "heading" and not p.hollow() and (p.kind == "row" and p.row or p.asserted):
+            if p.kind != "heading" and not p.hollow() and (p.kind == "row" and p.row or p.asserted or not p.marks):
                 return j
     return None
 
