@@ -6,6 +6,7 @@ pydantic: they carry no rule knowledge.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -57,3 +58,15 @@ class Document(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
     coverage: Coverage = Field(default_factory=Coverage)
     error: str | None = None
+
+
+# A heading's own numbering: "9.", "9.1", "Section 4", "Q17.", "A."
+_ENUMERATOR = re.compile(r"^\s*(?:(?:section|part|chapter|article|appendix|q)\s*)?(?:\d+|[A-Z])(?:[.-]\d+)*[.):]?\s+",
+                         re.IGNORECASE)
+
+
+def names_a_topic(heading: str) -> bool:
+    """A heading that names a topic ("9. Clinical guidelines", "Overall Effectiveness"), not a line that says
+    something in a heading's style ("Approved by the Board of Directors on January 28, 2025")."""
+    text = _ENUMERATOR.sub("", heading, count=1)
+    return len(text.split()) <= 8 and not any(ch.isdigit() for ch in text)

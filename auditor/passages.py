@@ -51,6 +51,9 @@ class Passage:
     marks: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
     # A crosswalk row's question cells, as character spans of its text: the rule's words, not the plan's.
     questions: list[tuple[int, int]] = field(default_factory=list)
+    # A table row whose item is not in effect yet: a placeholder where its column says approved, adopted or
+    # reviewed ("Well-child | AAP Bright Futures | Pending" under "CAP review").
+    pending: bool = False
 
     def kinds_at(self, start: int, end: int) -> frozenset[str]:
         """The statement kinds of the cues reaching any character in [start, end) of the text."""
@@ -223,6 +226,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     passage.asserted.add(name)
                 else:
                     passage.kinds[name] = passage.kinds.get(name, frozenset()) | k
+            if blank_cols.get("columns") and any(_IN_EFFECT_HEADER.search(unit.header_cells.get(c, ""))
+                                                 for c in blank_cols["columns"]):
+                passage.pending = True
             if unit.questions:
                 passage.questions = [(a, z) for c, a, z in unit.cells if c in unit.questions]
             if asked:
@@ -231,7 +237,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.lead_terms -= asked
             for name in passage.asserted:
                 passage.kinds.pop(name, None)
-            if unit.kind != "row" and _ASKS.search(text):
+            if unit.kind != "row" and _asks(text, unit.kind, echo):
                 # "Request 33: Provide the most recent annual evaluation ...", "What does the committee review?": the
                 # examiner's question or the FAQ's, not the plan's statement; the answer follows it
                 passage.statement = "restates_rule"
@@ -290,8 +296,22 @@ def _points(sdoc, marks: dict, start: int, end: int) -> bool:
 
 
 # A numbered request or question ("Request 33:", "Item 4.2 -", "Q7.") or a sentence that asks.
-_ASKS = re.compile(r"^\s*(?:(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\d+[\w.-]*\s*[:.)-]\s*\S|.*\?\s*$)",
-                   re.IGNORECASE | re.DOTALL)
+_REQUEST = re.compile(r"^\s*(?:(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\d+[\w.-]*\s*[:.)-]\s*)?(?:please\s+)?"
+                      r"(?:provide|submit|describe|explain|list|attach|identify|demonstrate|indicate|upload|furnish|"
+                      r"supply|detail|outline|summari[sz]e|specify|include)\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\d+", re.IGNORECASE)
+_QUESTION = re.compile(r"\?\s*$")
+
+
+def _asks(text: str, kind: str, echo) -> bool:
+    """The examiner's request ("Request 33: Provide the most recent annual evaluation ...") or a question in a
+    sentence: the asker's words, not the plan's statement. A question heading ("Q17. Which clinical guidelines have
+    we adopted?") is a heading like any other, its answer the body under it, unless it asks in the rule's words."""
+    if _REQUEST.match(text) and (_NUMBERED.match(text) or kind == "heading"):
+        return True
+    if not _QUESTION.search(text):
+        return False
+    return kind != "heading" or (echo is not None and (echo.cites_or_echoes(text) or echo.paraphrases(text)))
 _MAX_LABEL_TOKENS = 6
 _LABEL_WORDS = 3
 
@@ -350,6 +370,13 @@ def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
         out["label_chars"] = set(range(unit.cells[0][1], unit.cells[0][2]))
     return out
 
+
+
+
+
+# A column saying whether the row's item is in effect: approved, adopted, reviewed (by a committee), effective.
+_IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|review(?:ed)?|implemented)\b",
+                               re.IGNORECASE)
 
 
 def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:

@@ -9,7 +9,7 @@ import re
 import signal
 import subprocess
 
-from auditor.document import Block, Coverage, Document
+from auditor.document import Block, Coverage, Document, names_a_topic
 
 from .kind import guess_kind
 
@@ -87,16 +87,43 @@ def assign_sections(blocks: list[Block]) -> None:
     A heading closes every open heading of the same or deeper level, so its own section is its
     ancestors only.
     """
-    stack: list[tuple[int, str]] = []
-    for block in blocks:
+    stack: list[tuple[float, str]] = []
+    levels = _effective_levels(blocks)
+    for i, block in enumerate(blocks):
         if block.kind == "heading":
-            level = block.level or 1
+            level = levels[i]
             while stack and stack[-1][0] >= level:
                 stack.pop()
             block.section = [text for _, text in stack]
             stack.append((level, block.text))
         else:
             block.section = [text for _, text in stack]
+
+
+def _effective_levels(blocks: list[Block]) -> dict[int, float]:
+    """Heading levels as the layout shows them. A heading with nothing under it before the next heading of its
+    level ("Clinical guidelines", then "Q17. Which guidelines ...", "Q18. ...", all in one style) opens a part: the
+    headings of its level that follow, up to the next such heading or a higher one, sit inside it."""
+    levels: dict[int, float] = {}
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    part: int | None = None  # the level of the open part heading
+    for n, i in enumerate(heads):
+        level = blocks[i].level or 1
+        nxt = heads[n + 1] if n + 1 < len(heads) else None
+        # a part's name is a short label ("Clinical guidelines"), not a subtitle line that says something
+        # ("Approved by the Board of Directors on January 28, 2025")
+        label = names_a_topic(blocks[i].text)
+        empty = label and nxt == i + 1 and (blocks[nxt].level or 1) == level
+        if part is not None and level < part:
+            part = None
+        if empty and n > 0:
+            part = level
+            levels[i] = level
+        elif part is not None and level == part:
+            levels[i] = level + 0.5
+        else:
+            levels[i] = level
+    return levels
 
 
 def _title(blocks: list[Block]) -> str | None:

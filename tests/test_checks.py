@@ -244,6 +244,16 @@ def test_count_counts_rows_and_items_under_the_named_context():
     assert run({**COUNT, "within": [["adopted"]], "min": 3}, (GUIDELINES, "other")).status == "partial"
 
 
+def test_count_leaves_out_a_row_whose_adoption_is_pending():
+    text = ("# Guidelines\n| Guideline | Category | Committee review |\n| --- | --- | --- |\n"
+            "| Asthma | Chronic condition | 3/14/2024 |\n| COPD | Chronic condition | Pending |\n")
+    finding = run(COUNT, (text, "guideline_policy"))
+    assert finding.status == "partial"
+    assert [e.quote for e in finding.evidence] == ["Asthma | Chronic condition | 3/14/2024"]
+    # a placeholder in a column that does not say whether the item is in effect leaves the item counted
+    assert run(COUNT, (text.replace("Committee review", "Notes"), "guideline_policy")).status == "met"
+
+
 def test_count_ignores_header_rows_and_unrelated_lists():
     text = "# Staff\n| Chronic | Guideline |\n| --- | --- |\n| Ann | Nurse |\n\n- chronic care nurse\n"
     assert run(COUNT, (text, "other")).status == "not_met"

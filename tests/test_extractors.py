@@ -750,6 +750,26 @@ def test_sections_close_at_same_or_higher_level() -> None:
     assert [b.section for b in blocks] == [[], ["A"], ["A", "A.1"], ["A"], [], ["B"]]
 
 
+def test_a_heading_with_nothing_under_it_opens_a_part_over_the_headings_of_its_style() -> None:
+    # all in one heading style, as many documents are: "Clinical guidelines" holds the questions after it
+    blocks = [
+        Block(kind="heading", text="FAQ", level=1),
+        Block(kind="heading", text="Clinical guidelines", level=2),
+        Block(kind="heading", text="Q17", level=2),
+        Block(kind="paragraph", text="x"),
+        Block(kind="heading", text="Q18", level=2),
+        Block(kind="paragraph", text="y"),
+        Block(kind="heading", text="Studies", level=2),
+        Block(kind="heading", text="Q22", level=2),
+        Block(kind="paragraph", text="z"),
+    ]
+    assign_sections(blocks)
+    assert [b.section for b in blocks] == [
+        [], ["FAQ"], ["FAQ", "Clinical guidelines"], ["FAQ", "Clinical guidelines", "Q17"],
+        ["FAQ", "Clinical guidelines"], ["FAQ", "Clinical guidelines", "Q18"], ["FAQ"], ["FAQ", "Studies"],
+        ["FAQ", "Studies", "Q22"]]
+
+
 @pytest.mark.parametrize(
     ("title", "headings", "filename", "expected"),
     [

@@ -101,7 +101,7 @@ def claimed_counts(ctx: EvalContext, within: list[str], of: list[str], documents
 def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[str], *,
           fields: list[str] = (), names: list[str] = (), exclude: list[str] = (),
           shows: list[str] = (), self_named: bool = False, exclude_context: list[str] = (),
-          enumerations: bool = True) -> list[Item]:
+          enumerations: bool = True, in_effect: bool = True) -> list[Item]:
     """The items whose context (or own label) names every `within` term and whose text says one of `of` (if any),
     in order.
 
@@ -111,7 +111,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     written up under a heading of its own name counts only if that write-up says one of these (a "study" whose
     own section shows no goal or benchmark is not one). `exclude_context`: no item of a list whose lead-in or
     headings say one of these counts ("Each study defines:" lists the parts of a study, not studies).
-    The same item written twice (a guideline listed in two documents) counts once, by its text.
+    The same item written twice (a guideline listed in two documents) counts once, by its text. `in_effect`: only
+    items in effect (not a row whose adoption or review reads "Pending"); a check of dates wants them all.
     """
     corpus = ctx.corpus
     grouped: dict[tuple[int, int], list[int]] = {}
@@ -130,8 +131,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
                 continue  # a sentence-long bullet is prose about the subject, not an item of the list
             if names and words >= SENTENCE_ITEM_WORDS and text.rstrip().endswith(".") and not first.lead_terms:
                 continue  # in a list of named topics, a whole sentence is prose about the list
-        if all(corpus.passages[i].hollow() for i in members):
-            continue  # "Asthma guideline: under development", "TBD": nothing yet to count
+        if all(corpus.passages[i].hollow() or in_effect and corpus.passages[i].pending for i in members):
+            continue  # "Asthma guideline: under development", "TBD", adoption "Pending": nothing yet to count
         # an item says what it asserts: "Planned for 2026: COPD guideline" names no guideline the plan has
         units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from auditor.checks.base import CheckResult, EvalContext
+from auditor.document import names_a_topic
 from auditor.models import PhraseCheck
 from auditor.statements import LABELS
 
@@ -116,7 +117,8 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                 continue
             if any(passages[i].terms & excluded for i in hit):
                 continue
-            if "heading" not in check.passages and any(passages[i].kind == "heading" for i in hit):
+            # (a document's title says what the document is: it needs no body)
+            if "heading" not in check.passages and any(_topic_heading(passages[i]) for i in hit):
                 body = _heading_body(ctx, hit)
                 if body is None:
                     # "10. Overall Effectiveness" over "It is too early to judge": the heading names the subject,
@@ -145,17 +147,24 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     return CheckResult(status="not_met", nearest=nearest)
 
 
+def _topic_heading(p: Passage) -> bool:
+    """A heading that names its section's topic; a document's title (what the document is) and a statement set as a
+    heading ("Approved by the Board of Directors on January 28, 2025") need no body."""
+    return p.kind == "heading" and bool(p.section) and names_a_topic(p.text)
+
+
 _BODY_SCAN = 200  # passages read under a heading for one that says its subject
 
 
 def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
     """A passage under the hit's heading (in its section or a sub-section) that says something as practice (or says
-    something no cue qualifies), or a table's data row: a heading names what its section is about, and only with such a body is it evidence ("10.
-    Overall Effectiveness" over "It is too early to judge" is a heading over nothing)."""
+    something no cue qualifies), or a table's data row: a heading names what its section is about, and only with
+    such a body is it evidence ("10. Overall Effectiveness" over "It is too early to judge" is a heading over
+    nothing)."""
     passages = ctx.corpus.passages
     for i in hit:
         heading = passages[i]
-        if heading.kind != "heading":
+        if not _topic_heading(heading):
             continue
         doc, path = heading.section_key
         for j in range(i + 1, min(len(passages), i + 1 + _BODY_SCAN)):

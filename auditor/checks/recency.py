@@ -14,7 +14,8 @@ def evaluate(check: RecencyCheck, ctx: EvalContext) -> CheckResult:
     since = oldest_allowed(ctx.as_of, check.max_age)
     fresh, stale, undated = [], [], []
     # names listed in a sentence carry no dates of their own: recency is read from lists and tables
-    for item in items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents, enumerations=False):
+    for item in items(ctx, ctx.keys(check.within), ctx.keys(check.of), check.documents, enumerations=False,
+                      in_effect=False):
         dates = find_dates(item.text)
         if not dates:
             undated.append(item)
