@@ -121,9 +121,9 @@ def test_document_check_recognises_kind():
 
 
 ALL_OF = {"type": "all_of", "elements": {
-    "approval": PHRASE,
-    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]},
-    "committee": {"type": "phrase", "all": ["committee"]},
+    "approval": {**PHRASE, "label": "approval by the Board"},
+    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"},
+    "committee": {"type": "phrase", "all": ["committee"], "label": "a committee"},
 }}
 
 
@@ -142,7 +142,7 @@ def test_all_of_met_and_not_met():
 
 def test_all_of_with_only_review_and_met_elements_needs_review():
     evidence = {**ALL_OF, "elements": {**ALL_OF["elements"], "signed_minutes": {
-        "type": "phrase", "all": ["minutes", "signed"], "documents": ["committee_minutes"]}}}
+        "type": "phrase", "all": ["minutes", "signed"], "documents": ["committee_minutes"], "label": "signed minutes"}}}
     text = "The Board approves the plan. Minutes are signed. The QIC meets."
     finding = run(evidence, (text, "other"))  # the signing is said, but not in minutes: a reviewer decides
     assert finding.status == "needs_review"
@@ -155,9 +155,25 @@ def test_all_of_with_an_element_said_only_in_the_negative_is_partial():
     assert finding.missing == ["signed_minutes.a statement of practice (found only a negative statement)"]
 
 
+def test_every_element_needs_a_label_in_plain_words():
+    from pydantic import ValidationError
+
+    unlabelled = {"type": "all_of", "elements": {"board": {"type": "phrase", "all": ["board"]}}}
+    with pytest.raises(ValidationError, match="board need a `label:`"):
+        checklist(unlabelled)
+    for syntax in ("re:^board$", "board|council", "a governing_body approval"):
+        element = {"type": "phrase", "all": ["board"], "label": syntax}
+        with pytest.raises(ValidationError, match="without rule syntax"):
+            checklist({"type": "all_of", "elements": {"board": element}})
+    spaced = checklist({"type": "all_of", "elements": {"board": {
+        "type": "phrase", "all": ["board"], "label": "  approval by\n the Board "}}})
+    assert spaced.requirements[0].evidence.elements["board"].label == "approval by the Board"
+
+
 def test_any_of_takes_the_first_met_alternative():
-    evidence = {"type": "any_of", "elements": {"doc": {"type": "document", "kinds": ["committee_minutes"]},
-                                               "said": {"type": "phrase", "all": ["minutes", "signed"]}}}
+    evidence = {"type": "any_of", "elements": {
+        "doc": {"type": "document", "kinds": ["committee_minutes"], "label": "minutes"},
+        "said": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"}}}
     assert run(evidence, ("Minutes are signed.", "other")).status == "met"
     assert run(evidence, ("Minutes are kept.", "other")).status == "not_met"
 
@@ -292,8 +308,9 @@ def test_recency_without_a_list_reads_a_dated_update_in_a_sentence_or_has_nothin
     fresh = "# Guidelines\nThe asthma guideline was last updated on 3/4/2025.\n"
     assert recency(fresh, dt.date(2025, 6, 30)).status == "met"
     # beside a stated two-year cycle, no list and no dated update neither meets nor fails the requirement
-    cycle = {"type": "all_of", "elements": {"cycle": {"type": "phrase", "all": [["guideline"], ["two years"]]},
-                                            "dated": RECENCY}}
+    cycle = {"type": "all_of", "elements": {"cycle": {"type": "phrase", "all": [["guideline"], ["two years"]],
+                                                      "label": "a two-year cycle"},
+                                            "dated": {**RECENCY, "label": "dated guidelines"}}}
     policy = "# Guidelines\nEach guideline is reviewed at least every two years.\n"
     documents = [markdown_document(policy, path="g.md")]
     assert judge(documents, checklist(cycle), "R", as_of=dt.date(2025, 6, 30)).status == "met"
@@ -368,7 +385,8 @@ def test_derived_fact_months_licensed_on_march_1():
 
 
 EACH = {"type": "each", "unit": "section", "where": [["study"]], "check": {"type": "all_of", "elements": {
-    "approval": PHRASE, "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]}}}}
+    "approval": {**PHRASE, "label": "approval by the Board"},
+    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"}}}}
 
 
 def test_each_judges_every_unit_on_its_own():
