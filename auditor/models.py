@@ -28,7 +28,7 @@ class _Strict(BaseModel):
 # What a label may not hold: the rule language's own syntax (a regex, an alternation, a term name). A label is read
 # by the plan and the examiner; the term lists stay in `explain`.
 LABEL_MAX = 100
-_RULE_SYNTAX = re.compile(r"re:|[|^$\\{}<>]|\b[a-z0-9]+_[a-z0-9_]+\b|(?<![\w'])=\w")
+_RULE_SYNTAX = re.compile(r"\bre:|[|^$\\{}<>]|\b[a-z0-9]+_[a-z0-9_]+\b|(?<![\w'])=\w")
 
 
 def _plain_label(value: str | None) -> str | None:

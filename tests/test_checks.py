@@ -130,7 +130,7 @@ ALL_OF = {"type": "all_of", "elements": {
 def test_all_of_reports_missing_elements_as_partial():
     finding = run(ALL_OF, ("The Board approves the plan. The QIC meets monthly.", "other"))
     assert finding.status == "partial"
-    assert finding.missing == ["signed_minutes"]
+    assert finding.missing == ["signed minutes"]
     assert len(finding.evidence) == 2
 
 
@@ -146,13 +146,13 @@ def test_all_of_with_only_review_and_met_elements_needs_review():
     text = "The Board approves the plan. Minutes are signed. The QIC meets."
     finding = run(evidence, (text, "other"))  # the signing is said, but not in minutes: a reviewer decides
     assert finding.status == "needs_review"
-    assert finding.missing == ["signed_minutes"]
+    assert finding.missing == ["signed minutes"]
 
 
 def test_all_of_with_an_element_said_only_in_the_negative_is_partial():
     finding = run(ALL_OF, ("The Board approves the plan. Minutes are not signed. The QIC meets.", "other"))
     assert finding.status == "partial"
-    assert finding.missing == ["signed_minutes.a statement of practice (found only a negative statement)"]
+    assert finding.missing == ["signed minutes: a statement of practice (found only a negative statement)"]
 
 
 def test_every_element_needs_a_label_in_plain_words():
@@ -394,8 +394,8 @@ def test_each_judges_every_unit_on_its_own():
              "## Study 2: diabetes\nMinutes are signed.\n")
     finding = run(EACH, (split, "other"))
     assert finding.status == "partial"  # each study has one step; neither has both
-    assert finding.missing == ["Study 1: asthma: signed_minutes", "Study 2: diabetes: approval",
-                               "1 more complete unit(s)"]
+    assert finding.missing == ["Study 1: asthma: signed minutes", "Study 2: diabetes: approval by the Board",
+                               "1 more complete section(s)"]
     whole = "# Study 3: access\nThe Board approves the design. Minutes are signed.\n"
     assert run(EACH, (whole, "other")).status == "met"
     assert run(EACH, ("# Other\nThe Board approves. Minutes are signed.", "other")).status == "not_met"

@@ -6,9 +6,11 @@ from auditor.checks.base import CheckResult, EvalContext
 from auditor.models import AbsentCheck, AllOfCheck, AnyOfCheck, EachCheck
 
 
-def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
+def _merge(results: dict[str, CheckResult], status: str, labels: dict[str, str]) -> CheckResult:
+    """One result of the elements' results, each element named by its label (words, for the reports)."""
     merged = CheckResult(status=status)  # type: ignore[arg-type]
-    for name, result in results.items():
+    for key, result in results.items():
+        name = labels.get(key) or key
         merged.evidence += [i for i in result.evidence if i not in merged.evidence]
         merged.candidates += [i for i in result.candidates if i not in merged.candidates]
         merged.notes += [f"{name}: {n}" for n in result.notes]
@@ -19,8 +21,8 @@ def _merge(results: dict[str, CheckResult], status: str) -> CheckResult:
         if result.status == "met":
             merged.found.append(name)
         elif result.status == "partial":
-            merged.found += [f"{name}.{f}" for f in result.found]
-            merged.missing += [f"{name}.{m}" for m in result.missing]
+            merged.found += [f"{name}: {f}" for f in result.found]
+            merged.missing += [f"{name}: {m}" for m in result.missing] or [name]
         else:
             merged.missing.append(name)
         if result.status != "met":
@@ -48,7 +50,11 @@ def evaluate_all_of(check: AllOfCheck, ctx: EvalContext, run) -> CheckResult:
         status = "needs_review"
     else:
         status = "partial" if check.partial else "not_met"
-    return _merge(results, status)
+    return _merge(results, status, _labels(check))
+
+
+def _labels(check: AllOfCheck | AnyOfCheck) -> dict[str, str]:
+    return {name: element.label or name for name, element in check.elements.items()}
 
 
 def evaluate_any_of(check: AnyOfCheck, ctx: EvalContext, run) -> CheckResult:
@@ -59,7 +65,14 @@ def evaluate_any_of(check: AnyOfCheck, ctx: EvalContext, run) -> CheckResult:
                 chosen = {name: result}
                 if wanted != "met":  # show what the other alternatives offered too
                     chosen.update({n: r for n, r in results.items() if r.status == "needs_review"})
-                merged = _merge(chosen, wanted)
-                merged.missing = result.missing if wanted == "partial" else []
+                merged = _merge(chosen, wanted, _labels(check))
+                label = _labels(check)[name]
+                merged.missing = [f"{label}: {m}" for m in result.missing] if wanted == "partial" else []
                 return merged
-    return CheckResult(status="not_met", notes=[n for r in results.values() for n in r.notes])
+    # None of the alternatives: what is missing is any one of them.
+    labels = list(_labels(check).values())
+    either = labels[0] if len(labels) == 1 else "one of: " + "; ".join(labels[:-1]) + "; or " + labels[-1]
+    return CheckResult(status="not_met", notes=[n for r in results.values() for n in r.notes], missing=[either],
+                       nearest=sorted(((share, i, [f"{_labels(check)[name]}: {lack}" for lack in lacks])
+                                       for name, r in results.items() for share, i, lacks in r.nearest),
+                                      key=lambda near: -near[0]))
