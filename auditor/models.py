@@ -448,6 +448,7 @@ class Profile(_Strict):
     """A kind of review: the sections it covers (a section id also covers its sub-sections, "1.03" -> "1.03-4")."""
 
     title: str
+    short: str | None = None  # the review's short name, for a letter's title and running header
     sections: list[str] | Literal["all"]
 
     def covers(self, section: str) -> bool:

@@ -224,8 +224,8 @@ def _lacks_in_words(ctx: EvalContext, lacks: list[str], contextual: set[str]) ->
 
     words = [said(lack) for lack in lacks if lack not in contextual]
     about = [said(lack) for lack in lacks if lack in contextual]
-    parts = [f"no word such as {', '.join(words)}"] if words else []
-    parts += [f"nothing around it about {', '.join(about)}"] if about else []
+    parts = [f"a word such as {', '.join(words)}"] if words else []
+    parts += [f"a mention around it of {', '.join(about)}"] if about else []
     return " and ".join(parts)
 
 
