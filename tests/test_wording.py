@@ -120,3 +120,14 @@ def test_terms_are_said_by_an_example_phrase():
     assert plain("found only outside the expected documents (committee_minutes)") == \
         "found only outside the expected documents (committee minutes)"
     assert plain("all of [annual word: annual, yearly]") is None
+
+
+def test_explain_keeps_the_rule_language_beside_the_labels():
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    result = CliRunner().invoke(main, ["explain", "maine-ch109", "1.03-1.C"])
+    assert result.exit_code == 0
+    # The author's view: element and term names, the phrase lists, and the words the reports use.
+    assert "- timetable (“a timetable for each activity”): all of [timetable word: timetable," in result.output
