@@ -477,16 +477,14 @@ def _csv(rows: list[Row]) -> str:
 
 
 def _html(rows: list[Row], as_of: dt.date, interrupted: bool) -> Iterator[str]:
-    from auditor.render import printable
+    from auditor.render import portfolio_css, printable
 
     def escape(text: str) -> str:
         return html.escape(printable(text))
 
-    yield ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Portfolio</title><style>"
-           "body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
-           "td,th{border:1px solid #ccc;padding:.3rem .5rem}td.n{text-align:right}.e{color:#a40e26}"
-           "</style></head><body>")
-    yield f"<h1>Portfolio of {len(rows)} submission(s)</h1><p>As of {as_of}</p>"
+    yield ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Portfolio</title><style>\n"
+           + portfolio_css() + "\n</style></head><body>")  # the reports' stylesheet: one look for both
+    yield f"<h1>Portfolio of {len(rows)} submission(s)</h1><p class=\"meta\">As of {as_of}</p>"
     if interrupted:
         yield "<p class=\"e\">The run was interrupted: only the submissions below were audited.</p>"
     yield "<table><tr>" + "".join(f"<th>{html.escape(f.replace('_', ' '))}</th>" for f in PORTFOLIO_FIELDS) + "</tr>"

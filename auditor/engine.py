@@ -10,8 +10,8 @@ import functools
 
 from dateutil.relativedelta import relativedelta
 
-from auditor import __version__, checks
-from auditor.checklists import show_term, term_key, vocabulary_terms
+from auditor import __version__, checks, wording
+from auditor.checklists import term_key, vocabulary_terms
 from auditor.deadlines import dates_in, due_date
 from auditor.document import Document
 from auditor.models import (
@@ -49,7 +49,8 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
     if profile and not any(profile in c.profiles for c in checklists):
         known = sorted({p for c in checklists for p in c.profiles})
         raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
-    vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(vocabulary_terms(checklists).items())))
+    phrases = vocabulary_terms(checklists)
+    vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(phrases.items())))
     role_terms: dict[str, list[str]] = {}
     for checklist in checklists:
         for role, term in checklist.roles.items():
@@ -66,7 +67,8 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
                 contexts[(checklist.id, ignore)] = checks.EvalContext(
                     corpus, functools.partial(term_key, checklist=checklist), ignore, as_of,
                     tables=(tables or {}).get(checklist.id, {}),
-                    parameters={**checklist.parameters, **facts.parameters}, vocabulary=vocabulary)
+                    parameters={**checklist.parameters, **facts.parameters}, vocabulary=vocabulary,
+                    phrases=phrases)
             chosen = checklist.profiles.get(profile) if profile else None
             if chosen and not chosen.covers(requirement.section):
                 findings.append(Finding(**_identity(requirement, checklist), status="not_applicable",
@@ -152,7 +154,11 @@ def _finding(base: dict, requirement: Requirement, checklist: Checklist, ctx: ch
     status = result.status
     corpus = ctx.corpus
     passages = corpus.passages
-    rationale = _rationale(requirement, checklist, result, [passages[i] for i in result.evidence])
+    missing = wording.gap_missing(requirement, result) if status in ("not_met", "partial") else result.missing
+    nearest = _nearest(result, corpus) if status != "met" else []
+    evidence = [passages[i] for i in result.evidence]
+    rationale = wording.rationale(requirement, status, result, len(evidence), len({p.doc for p in evidence}),
+                                  missing, nearest)
     if result.computed and result.notes:
         # Numbers speak for themselves: what was computed, against what threshold.
         rationale = ". ".join(n[0].upper() + n[1:] for n in result.notes) + "."
@@ -166,12 +172,11 @@ def _finding(base: dict, requirement: Requirement, checklist: Checklist, ctx: ch
             status = "needs_review"
         rationale += note
     data = [Evidence(document=source, page=None, quote=quote, section=where) for source, where, quote in result.data]
-    return Finding(**base, status=status, missing=result.missing,
+    return Finding(**base, status=status, missing=missing,
                    evidence=([_evidence(passages[i], corpus) for i in _with_body(result.evidence, corpus)[:MAX_QUOTES]]
                              + data[:MAX_QUOTES]),
                    candidates=[_evidence(passages[i], corpus) for i in result.candidates[:MAX_QUOTES]],
-                   nearest=_nearest(result, corpus) if status != "met" else [],
-                   rationale=rationale)
+                   nearest=nearest, rationale=rationale)
 
 
 def _nearest(result: checks.CheckResult, corpus: Corpus) -> list[Evidence]:
@@ -196,28 +201,6 @@ def _with_body(evidence: list[int], corpus: Corpus) -> list[int]:
             if body and body[0] not in evidence:
                 out.append(body[0])
     return list(dict.fromkeys(out))
-
-
-def _rationale(requirement: Requirement, checklist: Checklist, result: checks.CheckResult,
-               evidence: list[Passage]) -> str:
-    places = sorted({p.doc for p in evidence})
-    if result.status == "met":
-        text = f"Evidenced in {len(evidence)} passage(s) of {len(places)} document(s)."
-        if result.found:
-            text = f"All elements evidenced ({', '.join(result.found)}). " + text
-    elif result.status == "partial":
-        text = f"Evidenced: {', '.join(result.found) or 'in part'}. Missing: {', '.join(result.missing)}."
-        text += "".join(f" {note[0].upper()}{note[1:]}." for note in result.notes)
-    elif result.status == "needs_review":
-        text = "Possible evidence needs a reviewer's judgement"
-        text += f" ({'; '.join(result.notes)})." if result.notes else "."
-        if result.found:
-            text += f" Evidenced: {', '.join(result.found)}."
-    else:
-        sought = checks.describe(requirement.evidence, lambda ref: show_term(ref, checklist.terms))
-        text = "No passage in the submission shows this. Looked for " + " ".join(sought.split())
-        text += "." if not text.endswith(".") else ""
-    return text
 
 
 def fact_value(name: str, facts: SubmissionFacts, as_of: dt.date):

@@ -6,6 +6,7 @@ The report is the one canonical run object: JSON is its dump, Markdown and HTML 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -24,10 +25,41 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# What a label may not hold: the rule language's own syntax (a regex, an alternation, a term name). A label is read
+# by the plan and the examiner; the term lists stay in `explain`.
+LABEL_MAX = 100
+_RULE_SYNTAX = re.compile(r"\bre:|[|^$\\{}<>]|\b[a-z0-9]+_[a-z0-9_]+\b|(?<![\w'])=\w")
+
+
+def _plain_label(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("a label cannot be empty")
+    if len(value) > LABEL_MAX:
+        raise ValueError(f"a label is a short phrase for people: {len(value)} characters, at most {LABEL_MAX}")
+    if _RULE_SYNTAX.search(value):
+        raise ValueError(f"a label is written for people, without rule syntax (regex, '|', term names): {value!r}")
+    return value
+
+
+
+class _CheckBase(_Strict):
+    # What the check looks for, in the examiner's words ("a timetable for each activity"): rationales are written
+    # from labels. Required on every element of an `all_of` / `any_of`.
+    label: str | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _label_is_plain(cls, value: str | None) -> str | None:
+        return _plain_label(value)
+
+
 # --- evidence checks (one model per check type; the evaluator of each lives in auditor/checks/) ---------
 
 
-class PhraseCheck(_Strict):
+class PhraseCheck(_CheckBase):
     """Every term in `all` (and one of `any`) occurs within one scope of the text.
 
     `context` terms may also be satisfied by the enclosing headings or a table's header row, which is how
@@ -56,7 +88,7 @@ class PhraseCheck(_Strict):
         return self
 
 
-class SectionCheck(_Strict):
+class SectionCheck(_CheckBase):
     """A heading naming the subject exists, with some body text under it."""
 
     type: Literal["section"]
@@ -68,7 +100,7 @@ class SectionCheck(_Strict):
     nested: bool = False
 
 
-class DocumentCheck(_Strict):
+class DocumentCheck(_CheckBase):
     """The submission holds (at least `min`) readable documents of one of these kinds, whose title or file
     name says one of `title` terms when given ("Hospital Services Agreement" among the contracts)."""
 
@@ -84,7 +116,7 @@ class DocumentCheck(_Strict):
         return self
 
 
-class ReviewerCheck(_Strict):
+class ReviewerCheck(_CheckBase):
     """What documents cannot show (a date of correspondence, "other information the Department requires"):
     always `needs_review`, with what the reviewer should confirm."""
 
@@ -101,7 +133,7 @@ class Age(_Strict):
         return ", ".join(f"{v} {k}" for k, v in self.model_dump().items() if v)
 
 
-class CountCheck(_Strict):
+class CountCheck(_CheckBase):
     """Enough items of a list or table: list items and table rows whose context names `within`
     (the title, headings or the table's header) and whose own text says one of `of`."""
 
@@ -125,7 +157,7 @@ class CountCheck(_Strict):
     undated_columns: list[TermRef] = Field(default_factory=list)
 
 
-class RecencyCheck(_Strict):
+class RecencyCheck(_CheckBase):
     """Each item (list item or table row under `within`, saying one of `of`) carries a date no older than
     `max_age` before the audit date; an item's latest date counts."""
 
@@ -168,7 +200,7 @@ class AddressedIn(_Strict):
     near: list[TermRef] = Field(default_factory=list)
 
 
-class RowsCheck(_Strict):
+class RowsCheck(_CheckBase):
     """One finding per selected row of an input ("each hospital above 23.9%"), addressed in the documents
     by name when `addressed_in` is given."""
 
@@ -198,7 +230,7 @@ class AllowAfter(_Strict):
     days: int = Field(ge=0)
 
 
-class MetricCheck(_Strict):
+class MetricCheck(_CheckBase):
     """One number computed from an input, against a threshold (see auditor/checks/metric.py)."""
 
     type: Literal["metric"]
@@ -229,14 +261,14 @@ class WordLimitField(_Strict):
     each_item: bool = False
 
 
-class WordLimitCheck(_Strict):
+class WordLimitCheck(_CheckBase):
     """Document fields within their word limits: the section under each heading, or each of its items."""
 
     type: Literal["word_limit"]
     fields: list[WordLimitField]
 
 
-class EachCheck(_Strict):
+class EachCheck(_CheckBase):
     """A check run on each unit of a kind ("each study shows the nine steps"): each section (with its
     sub-sections) whose heading names one of `where`, or each document whose title does. Reports, per unit,
     what it lacks."""
@@ -253,7 +285,7 @@ class EachCheck(_Strict):
     every: bool = True
 
 
-class AbsentCheck(_Strict):
+class AbsentCheck(_CheckBase):
     """A red flag that must not be there: met when `check` finds nothing. Where it finds something (a study's
     "Benchmark: TBD", an intervention timed "Ongoing"), the finding is `status` and the passages found are shown
     for review. Used beside the positive evidence in an `all_of`: stating a benchmark somewhere does not cover
@@ -267,7 +299,7 @@ class AbsentCheck(_Strict):
     flag: str = "a red flag"  # what the passages found are, for the rationale ("benchmark left undetermined")
 
 
-class ApprovalCheck(_Strict):
+class ApprovalCheck(_CheckBase):
     """A document of one of `of` kinds approved by one of `by` roles (auditor/relations.py): the relation, not the
     words near each other. Approval by another body, a receipt "for information", a submission "for approval" or an
     approval only planned is `partial`, with what was found."""
@@ -278,19 +310,35 @@ class ApprovalCheck(_Strict):
         default_factory=lambda: ["governing_body"])
 
 
-class AllOfCheck(_Strict):
+class AllOfCheck(_CheckBase):
     """Named elements that must all be evidenced; some found is `partial`, and the rest are `missing`."""
 
     type: Literal["all_of"]
     elements: dict[str, Check]
     partial: bool = True  # false: some elements without the rest is a gap, not a partial finding
 
+    @model_validator(mode="after")
+    def _labelled(self) -> AllOfCheck:
+        return _elements_labelled(self)
 
-class AnyOfCheck(_Strict):
+
+class AnyOfCheck(_CheckBase):
     """Alternative ways of evidencing the same thing; the first that is met wins."""
 
     type: Literal["any_of"]
     elements: dict[str, Check]
+
+    @model_validator(mode="after")
+    def _labelled(self) -> AnyOfCheck:
+        return _elements_labelled(self)
+
+
+def _elements_labelled(check):
+    unlabelled = [name for name, element in check.elements.items() if not element.label]
+    if unlabelled:
+        raise ValueError(f"element(s) {', '.join(unlabelled)} need a `label:`, what each looks for in words"
+                         " (\"a timetable for each activity\"): reports are written from labels")
+    return check
 
 
 Check = Annotated[
@@ -400,6 +448,7 @@ class Profile(_Strict):
     """A kind of review: the sections it covers (a section id also covers its sub-sections, "1.03" -> "1.03-4")."""
 
     title: str
+    short: str | None = None  # the review's short name, for a letter's title and running header
     sections: list[str] | Literal["all"]
 
     def covers(self, section: str) -> bool:

@@ -82,3 +82,10 @@ def _asset(name: str):
     if "</" in text:  # would end the <style> or <script> element early
         raise ValueError(f"{name} must not contain '</'")
     return Markup(text.strip())
+
+
+def portfolio_css() -> str:
+    """The batch portfolio's stylesheet: the reports' own, plus its numeric and error cells, so the portfolio
+    reads like the reports it links to."""
+    return (str(_asset("report.css"))
+            + "\ntd.n { text-align: right; font-variant-numeric: tabular-nums; }\n.e { color: #a40e26; }")

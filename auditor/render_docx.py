@@ -20,7 +20,9 @@ STATUS_ORDER = ("met", "partial", "not_met", "needs_review", "not_applicable")
 LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "needs_review": "Needs review",
           "not_applicable": "Not applicable"}
 DEFAULT_REVIEW = "Quality management program review"
-EVIDENCE_SHOWN = 3  # quotes per finding; the rest are counted
+EVIDENCE_SHOWN = 1  # passages quoted per finding: the letter cites, the HTML report holds them all
+QUOTE_WORDS = 20  # a quote longer than this is cut: enough to find the passage in the plan's own document
+MISSING_SHOWN = 8  # elements listed per gap; the rest are counted
 # Characters XML 1.0 forbids (extracted text sometimes carries them); python-docx refuses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -41,11 +43,9 @@ def _date(day: dt.date | None) -> str:
     return day.isoformat() if day else "–"
 
 
-def review_type(report: AuditReport) -> str:
-    """The profile's title when a profile was used (looked up in the bundled checklists), else a readable
-    form of its id; without a profile, a quality management program review."""
+def _profile(report: AuditReport):
     if not report.profile:
-        return DEFAULT_REVIEW
+        return None
     from auditor.checklists import ChecklistError, load_checklist
 
     for ref in report.checklists:
@@ -54,8 +54,39 @@ def review_type(report: AuditReport) -> str:
         except ChecklistError:  # a checklist given by path: not among the bundled ones
             continue
         if profile:
-            return profile.title
-    return report.profile.replace("-", " ").replace("_", " ").capitalize() + " review"
+            return profile
+    return None
+
+
+def review_type(report: AuditReport) -> str:
+    """The profile's title when a profile was used (looked up in the bundled checklists), else a readable
+    form of its id; without a profile, a quality management program review."""
+    if not report.profile:
+        return DEFAULT_REVIEW
+    profile = _profile(report)
+    return profile.title if profile else report.profile.replace("-", " ").replace("_", " ").capitalize() + " review"
+
+
+def short_title(report: AuditReport) -> str:
+    """The review's short name, for the title and the running header: the profile's `short`, else its title up
+    to a parenthesis or colon ("Periodic examination (QMP substance ...)" -> "Periodic examination")."""
+    profile = _profile(report)
+    if profile and profile.short:
+        return profile.short
+    return re.split(r" \(|: ", review_type(report), maxsplit=1)[0]
+
+
+def _brief(quote: str) -> str:
+    words = quote.split()
+    return " ".join(words) if len(words) <= QUOTE_WORDS else " ".join(words[:QUOTE_WORDS]) + " …"
+
+
+# A fact of submission.yaml named in a rule's clock ("examination.last_examination_date"), for people.
+_FACT = re.compile(r"\b(?:[a-z]+\.)?([a-z]+(?:_[a-z]+)+)\b")
+
+
+def _facts_in_words(text: str) -> str:
+    return _FACT.sub(lambda m: "the " + m.group(1).replace("_", " "), text)
 
 
 def letter_date(report: AuditReport) -> dt.date:
@@ -64,17 +95,91 @@ def letter_date(report: AuditReport) -> dt.date:
     return sign_off.date if sign_off else report.as_of
 
 
-def cite(evidence: Evidence) -> str:
-    """'file p.N: "quote"' (the file's name: the plan knows its own folders)."""
+def place(evidence: Evidence) -> str:
+    """'file p.N' (the file's name: the plan knows its own folders)."""
     where = PurePath(evidence.document).name or evidence.document
-    if evidence.page:
-        where += f" p.{evidence.page}"
-    return f'{where}: "{" ".join(evidence.quote.split())}"'
+    return where + (f" p.{evidence.page}" if evidence.page else "")
+
+
+def cite(evidence: Evidence) -> str:
+    """'file p.N: "quote"', the quote cut to its first words."""
+    return f'{place(evidence)}: "{_brief(evidence.quote)}"'
+
+
+def _requirement(report: AuditReport, finding: Finding):
+    """The finding's rule in the bundled checklists (None for a checklist given by path)."""
+    from auditor.checklists import ChecklistError, load_checklist
+
+    try:
+        checklist = load_checklist(finding.checklist)
+    except ChecklistError:
+        return None
+    return checklist.requirement(finding.requirement_id.split("[", 1)[0])
+
+
+def _confirms(check) -> list[str]:
+    from pydantic import BaseModel
+
+    from auditor.models import ReviewerCheck
+
+    if isinstance(check, ReviewerCheck):
+        return [check.confirm]
+    found: list[str] = []
+    for value in check.__dict__.values():
+        for item in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                found += _confirms(item)
+    return found
+
+
+_GIVE_AS = re.compile(r"\s*\(give it as ([\w.]+)\)")
+
+
+def _fact(report: AuditReport, name: str):
+    value = report.submission.model_dump()
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def questions(report: AuditReport, finding: Finding) -> list[str]:
+    """What the letter asks the plan about a finding left for review. A fact submission.yaml already gives is
+    stated, not asked (the date of the last examination)."""
+    requirement = _requirement(report, finding)
+    out: list[str] = []
+    for confirm in _confirms(requirement.evidence) if requirement else []:
+        given = _GIVE_AS.search(confirm)
+        value = _fact(report, given.group(1)) if given else None
+        if value is not None:
+            out.append(f"The submission gives {_facts_in_words(given.group(1))} as {value}; the plan need not "
+                       "confirm it.")
+            continue
+        text = _GIVE_AS.sub("", confirm).rstrip(".")
+        out.append(f"Please confirm {text}.")
+    if not out:
+        out.append(f"Please show where the program meets this requirement ({finding.title[0].lower()}"
+                   f"{finding.title[1:]}), or send the document that does.")
+    return out
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay the letter out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def render_docx(report: AuditReport) -> bytes:
     import docx
-    from docx.enum.text import WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.shared import Inches, Pt
 
@@ -83,9 +188,10 @@ def render_docx(report: AuditReport) -> bytes:
     page.left_margin = page.right_margin = Inches(1)  # 6.5 inches of text on Letter paper
     hmo = report.submission.hmo_name or "the health plan"
     kind = review_type(report)
+    short = short_title(report)
     letter_day = letter_date(report)
     gaps = [f for f in report.findings if f.status in GAPS]
-    questions = [f for f in report.findings if f.status == "needs_review"]
+    asked = [f for f in report.findings if f.status == "needs_review"]
     met = [f for f in report.findings if f.status == "met"]
     reviewed = [f for f in report.findings if f.review]
     several = len(report.checklists) > 1
@@ -132,56 +238,76 @@ def render_docx(report: AuditReport) -> bytes:
                     f"{review.reviewer} on {review.date}: {review.reason}")
         para(text, bold_lead="Reviewer's decision: ")
 
-    def quotes(lead: str, items: list[Evidence], lacks: bool = False) -> None:
-        if not items:
-            return
-        para(bold_lead=lead)
-        for item in items[:EVIDENCE_SHOWN]:
-            line = cite(item)
-            if lacks and item.lacks:
-                line += f" (does not show: {'; '.join(item.lacks)})"
-            para(line, style="List Bullet")
-        if len(items) > EVIDENCE_SHOWN:
-            para(f"and {len(items) - EVIDENCE_SHOWN} more passage(s)", style="List Bullet")
+    def evidence_line(f: Finding) -> None:
+        """The evidence reviewed, briefly: the passages quoted, else the closest one and what it lacks."""
+        shown = (f.evidence + f.candidates)[:EVIDENCE_SHOWN]
+        if shown:
+            more = len(f.evidence) + len(f.candidates) - len(shown)
+            text = "; ".join(cite(e) for e in shown) + (f"; and {more} more passage(s)" if more > 0 else "")
+            para(text, bold_lead="Evidence reviewed: ")
+        elif f.nearest:
+            near = f.nearest[0]
+            lacks = f" It lacks {near.lacks[0]}." if near.lacks else ""
+            para(f"{cite(near)}.{lacks}", bold_lead="Evidence reviewed, closest passage: ")
+        else:
+            para("no passage in the documents submitted addresses this requirement.", bold_lead="Evidence reviewed: ")
 
-    def item(f: Finding, gap: bool) -> None:
+    def gap_item(f: Finding) -> None:
         document.add_heading(_text(f"{finding_name(f)} {f.title}"), level=2)
-        para(f.citation, bold_lead="Citation: ")
-        para(_label(f.status), bold_lead="Finding: ")
+        due = f" Corrective action due: {_date(f.corrective_action_due)}." if f.corrective_action_due else ""
+        para(f"Citation: {f.citation}. Finding: {_label(f.status)}.{due}")
         decision(f)
-        if f.missing:
-            para(bold_lead="What is missing:")
-            for element in f.missing:
-                para(element.replace("_", " "), style="List Bullet")
-        quotes("Evidence reviewed:", f.evidence)
-        quotes("Passages for the plan to clarify:", f.candidates)
-        quotes("Nearest passages found:" if gap else "Nearest passages:", f.nearest, lacks=True)
-        if not (f.evidence or f.candidates or f.nearest):
-            para("No passage in the documents submitted addresses this requirement.", bold_lead="Evidence reviewed: ")
-        para(f.rationale, bold_lead="Basis: ")
+        if f.missing == [f.title]:  # a requirement judged as one whole: its heading says what is missing
+            para("the whole requirement.", bold_lead="Missing: ")
+        elif f.missing:
+            para(bold_lead="Missing:")
+            for element in f.missing[:MISSING_SHOWN]:
+                para(element, style="List Bullet")
+            if len(f.missing) > MISSING_SHOWN:
+                para(f"and {len(f.missing) - MISSING_SHOWN} more", style="List Bullet")
+        evidence_line(f)
         if f.due:
-            para(f"{f.due}{' (overdue)' if f.overdue else ''}" + (f"; {f.due_rule}" if f.due_rule else ""),
-                 bold_lead="Due under the rule: ")
-        if gap and f.corrective_action_due:
-            para(_date(f.corrective_action_due), bold_lead="Corrective action due: ")
+            para(f"{f.due}{' (overdue)' if f.overdue else ''}"
+                 + (f"; {_facts_in_words(f.due_rule)}" if f.due_rule else ""), bold_lead="Due under the rule: ")
 
-    # --- letterhead: the page header, the title and the facts of the review -------------------------------
-    header = document.sections[0].header.paragraphs[0]
-    header.text = _text(f"{hmo}: {kind}")
-    document.add_heading(_text(f"Findings: {kind}"), level=0)
+    def question_item(f: Finding) -> None:
+        document.add_heading(_text(f"{finding_name(f)} {f.title}"), level=2)
+        para(f"Citation: {f.citation}.")
+        decision(f)
+        for question in questions(report, f):
+            para(question)
+        if f.candidates:
+            para(cite(f.candidates[0]), bold_lead="Passage found: ")
+        if f.due:
+            para(f"{f.due}{' (overdue)' if f.overdue else ''}", bold_lead="Due under the rule: ")
+
+    # --- running header and page numbers ------------------------------------------------------------------
+    header = page.header.paragraphs[0]
+    header.text = _text(f"{hmo} · {short} · {_date(letter_day)}")
+    footer = page.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+    # --- the facts of the review and the opening -----------------------------------------------------------
+    document.add_heading(_text(short), level=0)
     para(hmo, bold_lead="Health plan: ")
     para(kind, bold_lead="Review: ")
     para("; ".join(f"{c.title} (version {c.version})" for c in report.checklists), bold_lead="Rules applied: ")
     para(_date(report.as_of), bold_lead="Documents reviewed as of: ")
     para(_date(letter_day), bold_lead="Date of this letter: ")
     cure_due = report.as_of + dt.timedelta(days=report.cure_period_days)
-    opening = (f"We have reviewed the quality management program documents that {hmo} submitted, against "
-               f"{' and '.join(c.title for c in report.checklists)}, as of {report.as_of}. "
-               f"{len(gaps)} requirement(s) are not met or only partially met")
+    documents = [d for d in report.documents if not d.error]
+    opening = (f"We have reviewed the {len(documents)} quality management program document(s) that {hmo} "
+               f"submitted, against {' and '.join(c.title for c in report.checklists)}, as of {report.as_of}. "
+               f"Of {len(report.findings)} requirements, {report.summary.met} are met and {len(gaps)} are not met "
+               f"or only partially met")
     opening += (f"; corrective action for each is due by {cure_due} ({report.cure_period_days} days after "
                 f"{report.as_of})." if gaps else ".")
-    if questions:
-        opening += f" {len(questions)} item(s) need the plan's clarification before they can be judged."
+    if asked:
+        opening += f" {len(asked)} item(s) need the plan's answer before they can be judged."
     para(opening)
 
     # --- summary -------------------------------------------------------------------------------------------
@@ -204,16 +330,18 @@ def render_docx(report: AuditReport) -> bytes:
     # --- gaps, questions, decisions ------------------------------------------------------------------------
     document.add_heading("Requirements not met or partially met", level=1)
     if gaps:
-        para(f"For each requirement below, the plan must submit corrective action by {cure_due}.")
+        para(f"For each requirement below, the plan must submit corrective action by {cure_due}: what is missing, "
+             "and the evidence the review found.")
         for f in gaps:
-            item(f, gap=True)
+            gap_item(f)
     else:
         para("None: no corrective action is required.")
-    if questions:
+    if asked:
         document.add_heading("Items for the plan to clarify", level=1)
-        para("The documents do not settle these requirements either way. Please explain or send what shows them.")
-        for f in questions:
-            item(f, gap=False)
+        para("The documents do not settle these requirements either way. Please answer each question, or send "
+             "what shows the requirement is met.")
+        for f in asked:
+            question_item(f)
     if reviewed:
         document.add_heading("Reviewer's decisions", level=1)
         para("Where the examiner's judgment differs from the automated review, the examiner's decision stands.")
@@ -236,20 +364,19 @@ def render_docx(report: AuditReport) -> bytes:
         para("_______________________________________", bold_lead="Name and title: ")
         para("_______________________", bold_lead="Date: ")
 
-    # --- appendix ------------------------------------------------------------------------------------------
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # --- appendix: a compact table of the requirements met --------------------------------------------------
     document.add_heading("Appendix: requirements met", level=1)
     if met:
         rows = []
         for f in met:
             if f.evidence:
-                reference = cite(f.evidence[0])
+                reference = place(f.evidence[0])
             elif f.review and not f.review.expired:
-                reference = f"Reviewer's decision ({f.review.reviewer}, {f.review.date}): {f.review.reason}"
+                reference = f"Reviewer's decision ({f.review.reviewer}, {f.review.date})"
             else:
-                reference = f.rationale
+                reference = "–"
             rows.append([finding_name(f), f.title, f.citation, reference])
-        table(["Requirement", "Title", "Citation", "Evidence"], rows, [1.05, 1.65, 1.4, 2.4])
+        table(["Requirement", "Title", "Citation", "Evidence"], rows, [1.05, 2.45, 1.5, 1.5])
     else:
         para("No requirement was found met.")
 

@@ -38,6 +38,33 @@
     empty.hidden = shown > 0;
     toolbar.classList.toggle("filtered", filters.length > 0);
     toolbar.classList.toggle("by-status", statuses.length > 0);
+    toHash(statuses, section, search.value.trim());
+  }
+
+  // The filters live in the URL's fragment (#status=not_met,partial&section=...&q=...): a filtered view can be
+  // shared or bookmarked, and opens filtered. A fragment naming a place (#r-..., #s-...) is the browser's.
+  const isFilterHash = (hash) => hash.includes("=");
+
+  function toHash(statuses, section, query) {
+    const params = new URLSearchParams();
+    if (statuses.length) params.set("status", statuses.join(","));
+    if (section) params.set("section", section);
+    if (query) params.set("q", query);
+    const hash = params.toString();
+    if (!hash && location.hash && !isFilterHash(location.hash)) return;
+    if ("#" + hash === location.hash || (!hash && !location.hash)) return;
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
+
+  function fromHash() {
+    if (!isFilterHash(location.hash)) return false;
+    const params = new URLSearchParams(location.hash.slice(1));
+    const wanted = (params.get("status") || "").split(",");
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(wanted.includes(b.dataset.filterStatus))));
+    const section = params.get("section") || "";
+    select.value = Array.from(select.options).some((o) => o.value === section) ? section : "";
+    search.value = params.get("q") || "";
+    return true;
   }
 
   function reset() {
@@ -95,7 +122,10 @@
     closed = [];
   });
 
+  window.addEventListener("hashchange", () => { if (fromHash()) apply(); });
+
   document.documentElement.classList.add("js");
   toolbar.hidden = false;
+  fromHash();
   apply();
 })();

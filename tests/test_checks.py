@@ -121,16 +121,16 @@ def test_document_check_recognises_kind():
 
 
 ALL_OF = {"type": "all_of", "elements": {
-    "approval": PHRASE,
-    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]},
-    "committee": {"type": "phrase", "all": ["committee"]},
+    "approval": {**PHRASE, "label": "approval by the Board"},
+    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"},
+    "committee": {"type": "phrase", "all": ["committee"], "label": "a committee"},
 }}
 
 
 def test_all_of_reports_missing_elements_as_partial():
     finding = run(ALL_OF, ("The Board approves the plan. The QIC meets monthly.", "other"))
     assert finding.status == "partial"
-    assert finding.missing == ["signed_minutes"]
+    assert finding.missing == ["signed minutes"]
     assert len(finding.evidence) == 2
 
 
@@ -142,22 +142,38 @@ def test_all_of_met_and_not_met():
 
 def test_all_of_with_only_review_and_met_elements_needs_review():
     evidence = {**ALL_OF, "elements": {**ALL_OF["elements"], "signed_minutes": {
-        "type": "phrase", "all": ["minutes", "signed"], "documents": ["committee_minutes"]}}}
+        "type": "phrase", "all": ["minutes", "signed"], "documents": ["committee_minutes"], "label": "signed minutes"}}}
     text = "The Board approves the plan. Minutes are signed. The QIC meets."
     finding = run(evidence, (text, "other"))  # the signing is said, but not in minutes: a reviewer decides
     assert finding.status == "needs_review"
-    assert finding.missing == ["signed_minutes"]
+    assert finding.missing == ["signed minutes"]
 
 
 def test_all_of_with_an_element_said_only_in_the_negative_is_partial():
     finding = run(ALL_OF, ("The Board approves the plan. Minutes are not signed. The QIC meets.", "other"))
     assert finding.status == "partial"
-    assert finding.missing == ["signed_minutes.a statement of practice (found only a negative statement)"]
+    assert finding.missing == ["signed minutes: a statement of practice (found only a negative statement)"]
+
+
+def test_every_element_needs_a_label_in_plain_words():
+    from pydantic import ValidationError
+
+    unlabelled = {"type": "all_of", "elements": {"board": {"type": "phrase", "all": ["board"]}}}
+    with pytest.raises(ValidationError, match="board need a `label:`"):
+        checklist(unlabelled)
+    for syntax in ("re:^board$", "board|council", "a governing_body approval"):
+        element = {"type": "phrase", "all": ["board"], "label": syntax}
+        with pytest.raises(ValidationError, match="without rule syntax"):
+            checklist({"type": "all_of", "elements": {"board": element}})
+    spaced = checklist({"type": "all_of", "elements": {"board": {
+        "type": "phrase", "all": ["board"], "label": "  approval by\n the Board "}}})
+    assert spaced.requirements[0].evidence.elements["board"].label == "approval by the Board"
 
 
 def test_any_of_takes_the_first_met_alternative():
-    evidence = {"type": "any_of", "elements": {"doc": {"type": "document", "kinds": ["committee_minutes"]},
-                                               "said": {"type": "phrase", "all": ["minutes", "signed"]}}}
+    evidence = {"type": "any_of", "elements": {
+        "doc": {"type": "document", "kinds": ["committee_minutes"], "label": "minutes"},
+        "said": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"}}}
     assert run(evidence, ("Minutes are signed.", "other")).status == "met"
     assert run(evidence, ("Minutes are kept.", "other")).status == "not_met"
 
@@ -302,8 +318,9 @@ def test_recency_without_a_list_reads_a_dated_update_in_a_sentence_or_has_nothin
     fresh = "# Guidelines\nThe asthma guideline was last updated on 3/4/2025.\n"
     assert recency(fresh, dt.date(2025, 6, 30)).status == "met"
     # beside a stated two-year cycle, no list and no dated update neither meets nor fails the requirement
-    cycle = {"type": "all_of", "elements": {"cycle": {"type": "phrase", "all": [["guideline"], ["two years"]]},
-                                            "dated": RECENCY}}
+    cycle = {"type": "all_of", "elements": {"cycle": {"type": "phrase", "all": [["guideline"], ["two years"]],
+                                                      "label": "a two-year cycle"},
+                                            "dated": {**RECENCY, "label": "dated guidelines"}}}
     policy = "# Guidelines\nEach guideline is reviewed at least every two years.\n"
     documents = [markdown_document(policy, path="g.md")]
     assert judge(documents, checklist(cycle), "R", as_of=dt.date(2025, 6, 30)).status == "met"
@@ -378,7 +395,8 @@ def test_derived_fact_months_licensed_on_march_1():
 
 
 EACH = {"type": "each", "unit": "section", "where": [["study"]], "check": {"type": "all_of", "elements": {
-    "approval": PHRASE, "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"]}}}}
+    "approval": {**PHRASE, "label": "approval by the Board"},
+    "signed_minutes": {"type": "phrase", "all": ["minutes", "signed"], "label": "signed minutes"}}}}
 
 
 def test_each_judges_every_unit_on_its_own():
@@ -386,8 +404,8 @@ def test_each_judges_every_unit_on_its_own():
              "## Study 2: diabetes\nMinutes are signed.\n")
     finding = run(EACH, (split, "other"))
     assert finding.status == "partial"  # each study has one step; neither has both
-    assert finding.missing == ["Study 1: asthma: signed_minutes", "Study 2: diabetes: approval",
-                               "1 more complete unit(s)"]
+    assert finding.missing == ["Study 1: asthma: signed minutes", "Study 2: diabetes: approval by the Board",
+                               "1 more complete section(s)"]
     whole = "# Study 3: access\nThe Board approves the design. Minutes are signed.\n"
     assert run(EACH, (whole, "other")).status == "met"
     assert run(EACH, ("# Other\nThe Board approves. Minutes are signed.", "other")).status == "not_met"

@@ -131,7 +131,7 @@ def test_entries_carry_statuses_citations_and_what_is_missing(pair):
     resolved = by_id(result.resolved)["1.03-1.C"]
     assert (resolved.old_status, resolved.new_status) == ("partial", "met")
     assert resolved.citation == "10-144 CMR ch. 109, § 1.03-1(C)"
-    assert resolved.missing == [] and resolved.missing_before == ["monitoring_previous_issues"]
+    assert resolved.missing == [] and resolved.missing_before == ["planned monitoring of previously identified issues"]
     assert by_id(result.resolved)["1.03-2.C"].new_status == "not_applicable"
     signed = by_id(result.new_gaps)["1.03-2.B"]
     assert (signed.old_status, signed.new_status, signed.missing) == ("met", "not_met", ["signed_and_dated"])
@@ -148,7 +148,7 @@ def test_still_open_says_worsened_or_improved(pair):
     assert (still["1.03-1.B.2"].old_status, still["1.03-1.B.2"].new_status, still["1.03-1.B.2"].trend) == \
         ("partial", "not_met", "worsened")
     assert still["1.03-1.B.2"].missing == ["care_settings", "types_of_services", "demographics"]
-    assert still["1.03-1.B.2"].missing_before == ["care_settings", "types_of_services"]
+    assert still["1.03-1.B.2"].missing_before == ["all care settings", "all types of services"]
     assert (still["1.03-2.D.3"].trend, still["1.03-2.D.3"].new_status) == ("improved", "partial")
     assert still["1.03-2.E.4.d"].trend is None
 
@@ -242,8 +242,9 @@ def test_real_audits_a_year_apart(sample_report, next_year):
     result = diff_reports(sample_report, next_year)
     resolved = by_id(result.resolved)
     assert {"1.03-1.C", "1.03-2.C"} <= resolved.keys()
-    assert resolved["1.03-1.C"].missing_before == ["monitoring_previous_issues"]
-    assert set(resolved["1.03-2.C"].missing_before) == {"contracting", "risk_management"}
+    assert resolved["1.03-1.C"].missing_before == ["planned monitoring of previously identified issues"]
+    assert set(resolved["1.03-2.C"].missing_before) == {"coordination with contracting",
+                                                        "coordination with risk management"}
     new_gaps = by_id(result.new_gaps)
     assert {"1.03-2.E.3", "1.03-2.E.4.a", "1.03-2.E.4.b", "1.03-2.E.4.c"} <= new_gaps.keys()
     assert all(new_gaps[r].old_status == "met" and new_gaps[r].new_status == "not_met" for r in new_gaps)
@@ -255,9 +256,9 @@ def test_real_audits_a_year_apart(sample_report, next_year):
         ("needs_review", "met")
     still = by_id(result.still_open)
     assert still["1.03-2.E.4.d"].trend is None and still["1.03-2.D.3"].new_status == "not_met"
-    assert set(still["1.03-1.B.2"].missing) == {"care_settings", "types_of_services"}
+    assert set(still["1.03-1.B.2"].missing) == {"all care settings", "all types of services"}
     assert still["1.03-5.F"].trend == "worsened"  # without the contract, no termination or sanction either
-    assert "termination_or_sanction" in still["1.03-5.F"].missing
+    assert "termination or sanction of a provider as a last step" in still["1.03-5.F"].missing
     assert not (result.added or result.removed or result.warnings)
     total = sum(len(x) for x in (result.resolved, result.new_gaps, result.still_open, result.changed))
     assert total + result.unchanged == len(next_year.findings) == len(sample_report.findings)

@@ -6,6 +6,7 @@ HMO_AUDIT_CHROMIUM=/path/to/chrome). Playwright's own browser download is never 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -46,11 +47,11 @@ def report_file(sample_report, tmp_path_factory):
 class Load:
     """A page on the report, every request outside file:// aborted and recorded, console errors kept."""
 
-    def __init__(self, browser, url: str, javascript: bool = True):
+    def __init__(self, browser, url: str, javascript: bool = True, width: int = 1280):
         self.blocked: list[str] = []
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -70,8 +71,8 @@ class Load:
 def load(browser, report_file):
     loads: list[Load] = []
 
-    def open_report(javascript: bool = True) -> Load:
-        loads.append(Load(browser, report_file.as_uri(), javascript))
+    def open_report(javascript: bool = True, width: int = 1280, fragment: str = "") -> Load:
+        loads.append(Load(browser, report_file.as_uri() + fragment, javascript, width))
         return loads[-1]
 
     yield open_report
@@ -219,3 +220,71 @@ def test_print_hides_the_toolbar_and_shows_every_passage(page):
     assert page.locator("blockquote.nearest").first.is_visible()
     page.dispatch_event("#toolbar button[data-filter-status=met]", "click")  # a filtered printout says so
     assert page.locator("#showing").is_visible()
+
+
+def overflow(page) -> int:
+    """How far the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_reads_at_a_narrow_width_without_horizontal_overflow(load, sample_report, javascript):
+    page = load(javascript=javascript, width=420).page
+    assert overflow(page) == 0  # 258 px before the narrow layout
+    if javascript:  # every passage open: quotes and file names wrap too
+        page.click("#expand-all")
+        assert overflow(page) == 0
+    # Each finding is a card as wide as the window at most, its missing elements labelled.
+    card = page.locator("tr.finding[data-status=not_met]").first
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 420
+    assert page.locator("table.cards tr:first-child").first.is_hidden()  # the column headings make no sense here
+    missing = card.locator("td.missing")
+    assert missing.evaluate("td => getComputedStyle(td, '::before').content") == '"Missing: "'
+    assert page.locator(VISIBLE).count() == len(sample_report.findings)
+
+
+def test_the_filter_state_is_kept_in_the_url(load, sample_report):
+    page = load().page
+    page.click("#toolbar button[data-filter-status=not_met]")
+    page.fill("#filter-search", "guideline")
+    shown = showing(page)
+    fragment = page.evaluate("location.hash")
+    assert fragment == "#status=not_met&q=guideline"
+    # The URL, opened anew (shared, bookmarked), shows the same filtered view.
+    again = load(fragment=fragment).page
+    assert showing(again) == shown and shown[0] < len(sample_report.findings)
+    assert again.get_attribute("#toolbar button[data-filter-status=not_met]", "aria-pressed") == "true"
+    assert again.input_value("#filter-search") == "guideline"
+    # Resetting clears the fragment; a section in it is restored too.
+    again.click("#filter-reset")
+    assert again.evaluate("location.hash") == ""
+    section = sample_report.summary.sections[0]
+    third = load(fragment=f"#section={section.checklist}/{section.section}").page
+    assert third.input_value("#filter-section") == f"{section.checklist}/{section.section}"
+    assert showing(third)[0] == sum(section.counts.values())
+
+
+def test_a_fragment_naming_a_requirement_is_left_alone(load, sample_report):
+    target = sample_report.findings[5]
+    page = load(fragment=f"#r-{target.checklist}-{target.requirement_id}").page
+    assert page.evaluate("location.hash") == f"#r-{target.checklist}-{target.requirement_id}"
+    assert showing(page) == (len(sample_report.findings),) * 2
+
+
+def test_portfolio_page_is_styled_like_the_reports(browser, report_file, tmp_path):
+    from auditor.batch import write_portfolio
+    from auditor.render import portfolio_css
+
+    write_portfolio(tmp_path, [], dt.date(2025, 3, 1))
+    html = (tmp_path / "portfolio.html").read_text(encoding="utf-8")
+    assert portfolio_css() in html
+    pages = [Load(browser, uri) for uri in ((tmp_path / "portfolio.html").as_uri(), report_file.as_uri())]
+    try:
+        styles = [p.page.evaluate("""() => { const s = getComputedStyle(document.body);
+            const th = getComputedStyle(document.querySelector('th'));
+            return [s.fontFamily, s.maxWidth, th.backgroundColor, th.borderTopColor]; }""") for p in pages]
+        assert styles[0] == styles[1]  # the same font, width and table look
+    finally:
+        for p in pages:
+            p.context.close()

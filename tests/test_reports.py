@@ -35,11 +35,11 @@ def test_designed_gaps_of_the_sample(sample_report):
     """The sample's README lists the gaps built in on purpose; the auditor must find them."""
     findings = by_id(sample_report)
     assert findings["1.03-1.B.2"].status == "partial"
-    assert set(findings["1.03-1.B.2"].missing) == {"care_settings", "types_of_services"}
+    assert set(findings["1.03-1.B.2"].missing) == {"all care settings", "all types of services"}
     assert findings["1.03-1.C"].status == "partial"
-    assert findings["1.03-1.C"].missing == ["monitoring_previous_issues"]
+    assert findings["1.03-1.C"].missing == ["planned monitoring of previously identified issues"]
     assert findings["1.03-2.C"].status == "partial"
-    assert set(findings["1.03-2.C"].missing) == {"contracting", "risk_management"}
+    assert set(findings["1.03-2.C"].missing) == {"coordination with contracting", "coordination with risk management"}
     assert findings["1.03-2.D.3"].status == "not_met"
     assert findings["1.03-2.E.2"].status == "needs_review"
     assert findings["1.03-2.E.2"].candidates[0].document.endswith("qi-program-description-2025.docx")

@@ -130,8 +130,9 @@ def test_a_section_that_accepts_plans_reads_an_applicant_s_future_tense():
     section = {"id": "S", "title": "Applicant", "requirements": [{
         "id": "R", "citation": "c", "title": "t", "text": "x",
         "evidence": {"type": "all_of", "elements": {
-            "board": {"type": "phrase", "all": [["board"], ["approve"]]},
-            "flag": {"type": "absent", "flag": "f", "check": {"type": "phrase", "all": [["tbd"]]}}}},
+            "board": {"type": "phrase", "all": [["board"], ["approve"]], "label": "the Board's approval"},
+            "flag": {"type": "absent", "flag": "f", "check": {"type": "phrase", "all": [["tbd"]]},
+                     "label": "nothing left to be determined"}}},
         "examples": {"pass": ["a"], "fail": ["b"]}}]}
     head = {"id": "c", "title": "c", "version": "1", "source": "s"}
     plain = Checklist(**head, sections=[section])

@@ -75,5 +75,6 @@ def describe(check: Check, show, indent: str = "") -> str:
     word = "all" if isinstance(check, AllOfCheck) else "any"
     lines = [f"{indent}{word} of these elements:"]
     for name, element in check.elements.items():
-        lines.append(f"{indent}  - {name}: " + describe(element, show, indent + "    ").lstrip())
+        said = f" (“{element.label}”)" if element.label else ""  # the words the reports use for it
+        lines.append(f"{indent}  - {name}{said}: " + describe(element, show, indent + "    ").lstrip())
     return "\n".join(lines)

@@ -49,8 +49,10 @@ class EvalContext:
 
     def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset(),
                  as_of: dt.date | None = None, tables: dict | None = None,
-                 parameters: dict | None = None, vocabulary=None) -> None:
+                 parameters: dict | None = None, vocabulary=None,
+                 phrases: dict[str, list[str]] | None = None) -> None:
         self.corpus = corpus
+        self.phrases = phrases or {}  # term key -> its phrases, to say a term in words (auditor.wording)
         self.vocabulary = vocabulary  # matches terms in text that is not a passage (a table's header cell)
         self._text_terms: dict[str, set[str]] = {}
         self.as_of = as_of or dt.date.today()
@@ -82,6 +84,13 @@ class EvalContext:
         """A vocabulary key for people: "maine-ch109:governing_body" -> "governing body"."""
         name = key.split(":", 1)[1] if ":" in key and not key.startswith("=") else key.lstrip("=")
         return name.replace("_", " ")
+
+    def term_words(self, key: str) -> str:
+        """A term as a reader would say it: an example phrase of it in quotes ("“annual”"), never its name."""
+        from auditor.wording import example_phrase
+
+        phrases = self.phrases.get(key) or ([key.lstrip("=").split("/")[0]] if key.startswith("=") else [])
+        return example_phrase(phrases) or "a related word"
 
     def in_preferred_order(self, passages: list[int], prefer: list[str] | tuple[str, ...] = ()) -> list[int]:
         # `order_key`, with the rank looked up once per document rather than once per passage (checks sort

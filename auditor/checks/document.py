@@ -18,9 +18,10 @@ def evaluate(check: DocumentCheck, ctx: EvalContext) -> CheckResult:
                 and (not wanted or corpus.title_terms.get(d, set()) & wanted)]
     if len(matching) >= check.min:
         return CheckResult(status="met", evidence=matching[:check.min])
-    wanted_text = describe(check, lambda ref: ref if isinstance(ref, str) else "/".join(ref))
+    wanted_text = describe(check, lambda ref: ctx.term_words(ctx.key(ref)))  # words, not term names
     if matching:
-        return CheckResult(status="partial", evidence=matching, missing=[f"{check.min - len(matching)} more"],
+        return CheckResult(status="partial", evidence=matching,
+                           missing=[f"{check.min - len(matching)} more document(s)"],
                            notes=[f"found {len(matching)} of {check.min}: {wanted_text}"])
     return CheckResult(status="not_met", notes=[f"no {wanted_text}"])
 

@@ -36,12 +36,17 @@ def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
     return [(name, m) for name, m in found if not any(other < m for _, other in found)]
 
 
+# What a unit lacks when its check says no more than its status.
+_SHORT = {"not_met": "what is sought", "partial": "part of what is sought", "needs_review": "a reviewer's check"}
+
+
 def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
     results = [(name, run(check.check, ctx.restricted(members))) for name, members in units(ctx, check)]
     if not results:
         if check.when_none != "not_met":
             return CheckResult(status=check.when_none, notes=["no unit found to check"])
-        return CheckResult(status="not_met", notes=["no unit found to check"], missing=["no item found"])
+        return CheckResult(status="not_met", notes=["no unit found to check"],
+                           missing=[f"a {check.unit} on its own for each one"])
     merged = CheckResult(status="met")
     for name, result in results:
         merged.evidence += [i for i in result.evidence if i not in merged.evidence]
@@ -50,7 +55,7 @@ def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
         if result.status == "met":
             merged.found.append(name)
         else:
-            merged.missing += [f"{name}: {m}" for m in (result.missing or [result.status])]
+            merged.missing += [f"{name}: {m}" for m in (result.missing or [_SHORT[result.status]])]
     statuses = {r.status for _, r in results}
     complete = sum(1 for _, r in results if r.status == "met")
     if complete >= check.min and (statuses == {"met"} or not check.every):
@@ -60,11 +65,11 @@ def evaluate(check: EachCheck, ctx: EvalContext, run) -> CheckResult:
     else:
         merged.status = "partial"
     if complete < check.min:
-        merged.missing.append(f"{check.min - complete} more complete unit(s)")
+        merged.missing.append(f"{check.min - complete} more complete {check.unit}(s)")
     elif merged.status == "met" and merged.missing:  # `every` false: the incomplete units are told, not missing
         merged.notes.append("incomplete: " + "; ".join(merged.missing))
         merged.missing = []
-    merged.notes.append(f"{complete} of {len(results)} unit(s) complete")
+    merged.notes.append(f"{complete} of {len(results)} {check.unit}(s) complete")
     return merged
 
 

@@ -253,9 +253,20 @@ def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextu
             if best not in scored or scored[best][0] < share:
                 scored[best] = (share, lacks)
     ranked = sorted(scored.items(), key=lambda item: -item[1][0])  # stable: preferred order among equals
-    # Labels for people only for what is kept (they were once made for every group weighed).
-    return [(share, i, [" or ".join(map(ctx.term_label, lack.split(" or "))) for lack in lacks])
-            for i, (share, lacks) in ranked[:_NEAREST]]
+    # Words for people only for what is kept (they were once made for every group weighed).
+    return [(share, i, [_lacks_in_words(ctx, lacks, set(contextual))]) for i, (share, lacks) in ranked[:_NEAREST]]
+
+
+def _lacks_in_words(ctx: EvalContext, lacks: list[str], contextual: set[str]) -> str:
+    """What a near miss lacks, as one phrase: the words it does not say, and the subject not around it."""
+    def said(lack: str) -> str:
+        return " or ".join(dict.fromkeys(ctx.term_words(key) for key in lack.split(" or ")))
+
+    words = [said(lack) for lack in lacks if lack not in contextual]
+    about = [said(lack) for lack in lacks if lack in contextual]
+    parts = [f"a word such as {', '.join(words)}"] if words else []
+    parts += [f"a mention around it of {', '.join(about)}"] if about else []
+    return " and ".join(parts)
 
 
 def describe(check: PhraseCheck, show) -> str:
