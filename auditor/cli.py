@@ -16,10 +16,12 @@ import click
 
 EXIT_CODES = """\b
 Exit codes:
-  0  the audit ran (and no finding reached --fail-on)
-  1  a finding at or above the --fail-on level exists
-  2  usage error, invalid checklist, submission.yaml or overrides file, or no document could be read
-  3  the run failed: an output that cannot be written, or an unexpected error (--debug shows the traceback)"""
+  0  the audit ran (and no finding reached --fail-on); a closed pipe (| head) is not an error
+  1  a finding at or above the --fail-on level exists (deadlines: --fail-on overdue and one is)
+  2  usage error, invalid checklist, config, submission.yaml or overrides file, or no document could be read
+  3  the run failed: an output that cannot be written (a missing folder), or an unexpected error (--debug shows
+     the traceback)
+  130  interrupted (Ctrl-C); 143 stopped by SIGTERM (batch: the portfolio of what finished is written)"""
 
 EXIT_FAILED = 3
 
@@ -74,6 +76,9 @@ class _Main(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _stdout_gone()
+            raise click.exceptions.Exit(0) from None
         except (KeyboardInterrupt, click.Abort):  # Ctrl-C (click's own "Aborted!" would exit 1, the findings code)
             click.echo("\ninterrupted", err=True)
             raise click.exceptions.Exit(130) from None
@@ -84,6 +89,26 @@ class _Main(click.Group):
                 traceback.print_exc()
             raise RunError(_one_sentence(exc)) from exc
 
+def _stdout_gone() -> None:
+    """The reader of standard output went away (`| head`): not an error. What is still buffered goes nowhere, so
+    that the interpreter's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's): nothing to redirect
+        pass
+
+
+def _echo_out(text: str | bytes) -> None:
+    """Write a report to standard output; a closed pipe ends the writing, not the run (the exit code still says
+    whether --fail-on was reached)."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+
+
 # --fail-on levels: needs_review counts with partial, as an open question is not yet a pass.
 SEVERITY = {"met": 0, "not_applicable": 0, "partial": 1, "needs_review": 1, "not_met": 2}
 FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
@@ -92,10 +117,22 @@ FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="hmo-audit")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error (also HMO_AUDIT_DEBUG=1).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="The project config file (default: hmo-audit.toml here or in a folder above; also "
+                   "HMO_AUDIT_CONFIG). `hmo-audit config` shows the settings in effect.")
+@click.option("--no-config", is_flag=True, help="Read no config file.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config_path: str | None, no_config: bool) -> None:
     """Audit an HMO's quality management program documents against the rules that govern it."""
+    from auditor.config import ConfigError, default_map, resolve
+
     ctx.obj = {"debug": debug}
+    try:
+        config = resolve(config_path, no_config)
+    except ConfigError as exc:
+        raise InputError(f"{exc}; fix it, or run with --no-config") from exc
+    ctx.obj["config"] = config
+    ctx.default_map = default_map(config)
 
 
 def _limits_option(command):
@@ -158,20 +195,22 @@ def _submission_options(command):
 
 
 def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pairs, cure_days, overrides,
-         no_overrides, ics):
+         no_overrides, ics, select=(), skip=(), on_file=None):
     """The report for the submission (usage errors become exit 2); writes the iCalendar file if asked."""
     from auditor.api import FactsError, facts_from_pairs
     from auditor.api import audit as run_audit
     from auditor.checklists import ChecklistError
     from auditor.engine import ProfileError
     from auditor.overrides import OverridesError
+    from auditor.selection import SelectionError
 
     day = as_of.date() if as_of else dt.date.today()
     try:
         facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
         report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days,
-                           overrides=False if no_overrides else overrides)
-    except (ChecklistError, FactsError, ProfileError, OverridesError) as exc:
+                           overrides=False if no_overrides else overrides, on_file=on_file,
+                           select=list(select), skip=list(skip))
+    except (ChecklistError, FactsError, ProfileError, OverridesError, SelectionError) as exc:
         raise InputError(str(exc)) from exc
     if ics:
         from auditor.calendar_export import to_ics
@@ -180,47 +219,171 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
     return report
 
 
+def _outputs(outputs: tuple[str, ...], fmt: str | None) -> list[tuple[str | None, str]]:
+    """(path, format) per output: the format an output's name says (`report.html`), else --format, else md; one
+    to standard output (None) when no --output is given. A --format that contradicts a name is a usage error:
+    writing Markdown into `report.html` is the trap this closes."""
+    from auditor.render import BINARY_FORMATS, EXTENSIONS
+
+    if not outputs:
+        chosen = fmt or "md"
+        if chosen in BINARY_FORMATS:
+            raise click.UsageError(f"--format {chosen} writes a binary file: give --output FILE.{chosen}")
+        return [(None, chosen)]
+    planned = []
+    for path in outputs:
+        said = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+        if said and fmt and said != fmt:
+            raise click.UsageError(f"--format {fmt} contradicts the name {path} (a .{path.rsplit('.', 1)[-1]} file "
+                                   f"is {said}); drop --format, or name the file for its format")
+        planned.append((path, said or fmt or "md"))
+    seen: set[str] = set()
+    for path, _ in planned:
+        key = os.path.realpath(path)
+        if key in seen and not path.startswith("/dev/"):
+            raise click.UsageError(f"--output {path} is given twice")
+        seen.add(key)
+    return planned
+
+
+def _check_writable(path: str) -> None:
+    """Fail before the audit, not after minutes of it, when an output cannot be created: its folder missing, or a
+    folder where the file should be. Exit 3 (the run failed), one line; never 1 (the findings code)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise RunError(f"cannot write {_printable(path)}: it is a folder; give a file name (e.g. {path}/report.md)")
+    if not os.path.isdir(folder):
+        raise RunError(f"cannot write {_printable(path)}: the folder {_printable(folder)} does not exist; create it "
+                       "first (mkdir -p) or choose another --output")
+    if not os.access(folder, os.W_OK):
+        raise RunError(f"cannot write {_printable(path)}: the folder {_printable(folder)} is not writable")
+
+
+class _Progress:
+    """The file being read, on one line of standard error that is rewritten: only on a terminal and without
+    --quiet (a log or a pipe gets the summary lines only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = 0
+
+    def __call__(self, path: str) -> None:
+        if not self.enabled:
+            return
+        text = _printable(f"reading {path}")[:100]
+        click.echo("\r" + text.ljust(self.shown), nl=False, err=True)
+        self.shown = len(text)
+
+    def done(self) -> None:
+        if self.enabled and self.shown:
+            click.echo("\r" + " " * self.shown + "\r", nl=False, err=True)
+            self.shown = 0
+
+
+def _verbose(report) -> None:
+    """-v: which files were read and how each was classified, which roles and defined names were found."""
+    for d in report.documents:
+        pages = f", {d.pages} page(s)" if d.pages else ""
+        state = f"not read: {d.error}" if d.error else f"read as {d.kind.replace('_', ' ')} ({d.format}{pages})"
+        click.echo(f"file: {_printable(d.path)}: {_printable(state)}", err=True)
+    for entry in report.inputs:
+        click.echo(f"input: {entry.checklist} {entry.name}: " + (_printable(entry.error) if entry.error else
+                   f"{entry.rows} row(s) from {_printable(entry.path or '?')}"), err=True)
+    for name in report.names:
+        what = name.label or "defined name"
+        where = f" ({_printable(name.document)}" + (f" p.{name.page}" if name.page else "") + ")" if name.document \
+            else ""
+        foreign = " (another organisation's)" if name.foreign else ""
+        click.echo(f"name: {what}: {_printable(name.name)}{foreign}, {name.how}{where}", err=True)
+
+
+def _no_document(report) -> str | None:
+    """Why nothing can be audited (no document at all, or none readable, and no data input), else None."""
+    if any(e for e in report.inputs if not e.error):
+        return None
+    if not report.documents:
+        return ("no document to audit: the submission holds no file a reader takes (.pdf, .docx, .doc, .txt, .md)"
+                + (f"; {len(report.skipped)} file(s) not read, listed above" if report.skipped else ""))
+    if all(d.error for d in report.documents):
+        return "no document could be read (the reasons are above)"
+    return None
+
+
 @main.command(epilog=EXIT_CODES)
 @_submission_options
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "docx"]), default="md",
-              show_default=True, help="docx: the findings letter (needs --output); csv: one row per finding.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "docx", "junit"]), default=None,
+              help="Default: from the --output name (.json .md .html .csv .docx .xml for junit), else md. "
+                   "docx: the findings letter (needs --output); csv: one row per finding; junit: JUnit XML, one "
+                   "test case per requirement.")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report here instead of standard output; repeatable (-o report.html -o report.json): "
+                   "the documents are read once.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
-def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
+@click.option("--select", "select", multiple=True, metavar="ID",
+              help="Report only these requirements or sections (1.03-1.C, 1.03, 1.03-2*); repeatable.")
+@click.option("--skip", "skip", multiple=True, metavar="ID",
+              help="Leave these requirements or sections out of the report; repeatable.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Only errors and warnings on standard error: no progress, notes or summary.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the files read and how each was classified, and the roles and names found.")
+def audit(fmt: str | None, outputs: tuple[str, ...], fail_on: str, select: tuple[str, ...], skip: tuple[str, ...],
+          quiet: bool, verbose: bool, **submission) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
-    from auditor.render import BINARY_FORMATS, render
+    from auditor.render import render
 
-    if fmt in BINARY_FORMATS and not output:
-        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    report = _run(**submission)
-    text = render(report, fmt)
-    if output:
-        _write(output, text, newline="" if fmt == "csv" else None)
-    else:
-        click.echo(text, nl=False)
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose contradict each other: give one")
+    planned = _outputs(outputs, fmt)
+    for path, _ in planned:
+        if path is not None:
+            _check_writable(path)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = _run(**submission, select=select, skip=skip, on_file=progress)
+    finally:
+        progress.done()
 
-    s = report.summary
-    unreadable = [d for d in report.documents if d.error]
-    for d in unreadable:
-        click.echo(f"warning: {_printable(d.path)}: {_printable(d.error)}", err=True)
+    def note(text: str) -> None:
+        if not quiet:
+            click.echo(text, err=True)
+
+    if verbose:
+        _verbose(report)
+    for d in report.documents:
+        if d.error:
+            click.echo(f"warning: {_printable(d.path)}: {_printable(d.error)}", err=True)
     for skipped in report.skipped:
-        click.echo(f"note: {_printable(skipped.path)}: {_printable(skipped.reason)}", err=True)
-    click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
-               f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
-               f"{s.not_applicable} not applicable" + (f"; report written to {_printable(output)}" if output else ""),
-               err=True)
-    for f in report.findings:
-        if f.review and f.review.expired:
-            click.echo(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
-                       f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)", err=True)
+        note(f"note: {_printable(skipped.path)}: {_printable(skipped.reason)}")
     for entry in report.inputs:
         if entry.error:
             click.echo(f"warning: {entry.checklist} input {entry.name}: {_printable(entry.error)}", err=True)
-    read_inputs = [e for e in report.inputs if not e.error]
-    if len(unreadable) == len(report.documents) and not read_inputs:
-        click.echo("error: no document could be read", err=True)
+    why = _no_document(report)
+    if why and not report.documents:
+        # Before any report is written: a "138 not met" report of an empty folder would read as findings. (A
+        # submission whose documents all failed to read still gets its report: every finding there is
+        # needs_review, and it lists each document's error.)
+        click.echo(f"error: {_printable(' '.join(submission['paths']))}: {why}", err=True)
+        sys.exit(2)
+    for path, chosen in planned:
+        data = render(report, chosen)
+        if path is None:
+            _echo_out(data)
+        else:
+            _write(path, data, newline="" if chosen == "csv" else None)
+    s = report.summary
+    written = [path for path, _ in planned if path]
+    note(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
+         f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
+         f"{s.not_applicable} not applicable"
+         + (f"; report written to {', '.join(_printable(p) for p in written)}" if written else ""))
+    for f in report.findings:
+        if f.review and f.review.expired:
+            note(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
+                 f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)")
+    if why:
+        click.echo(f"error: {why}", err=True)
         sys.exit(2)
     if any(SEVERITY[f.status] >= FAIL_ON[fail_on] for f in report.findings):
         sys.exit(1)
