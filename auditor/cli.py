@@ -389,21 +389,45 @@ def audit(fmt: str | None, outputs: tuple[str, ...], fail_on: str, select: tuple
         sys.exit(1)
 
 
+# The deadline list's words for people (the JSON keeps the model's names).
+WHEN_WORDS = {"overdue": "overdue", "within_30_days": "due within 30 days", "later": "due later",
+              "past": "past, kept", "needs_review": "needs a start date"}
+STATUS_WORDS = {"met": "met", "partial": "partly met", "not_met": "not met", "needs_review": "needs review",
+                "not_applicable": "not applicable"}
+
+
 @main.command(epilog=EXIT_CODES)
 @_submission_options
-def deadlines(**submission) -> None:
-    """List the due dates of the submission at PATHS: overdue, due within 30 days, later."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the deadline entries and the corrective-action date, for scripts.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["never", "overdue"]), default="never", show_default=True,
+              help="Exit 1 when a deadline is overdue (for CI or a scheduled check).")
+def deadlines(fmt: str, fail_on: str, **submission) -> None:
+    """List the due dates of the submission at PATHS: overdue, due within 30 days, later, past and kept, and
+    those whose date cannot be known yet (with the fact they need)."""
     report = _run(**submission)
-    if not report.deadlines:
-        click.echo("No clock could be computed from the submission's facts and documents.")
-    for d in report.deadlines:
-        due = d.due.isoformat() if d.due else "?"
-        click.echo(f"{due:<10}  {d.when.replace('_', ' '):<14}  {d.requirement_id:<16} {d.status:<13} {d.title}")
-        click.echo(f"{'':<30}{d.citation}: {d.rule}")
     gaps = [f for f in report.findings if f.corrective_action_due]
-    if gaps:
-        click.echo(f"{gaps[0].corrective_action_due}  corrective action for {len(gaps)} gap(s) "
-                   f"({report.cure_period_days} days after {report.as_of})")
+    if fmt == "json":
+        import json
+
+        entries = [d.model_dump(mode="json") for d in report.deadlines]
+        payload = {"as_of": report.as_of.isoformat(), "deadlines": entries,
+                   "corrective_action": {"due": gaps[0].corrective_action_due.isoformat(), "gaps": len(gaps),
+                                         "cure_period_days": report.cure_period_days} if gaps else None}
+        _echo_out(json.dumps(payload, indent=2) + "\n")
+    else:
+        lines = [] if report.deadlines else ["No clock could be computed from the submission's facts and documents."]
+        for d in report.deadlines:
+            due = d.due.isoformat() if d.due else "not known"
+            lines.append(f"{due:<10}  {WHEN_WORDS[d.when]:<19} {d.requirement_id:<16} {STATUS_WORDS[d.status]:<14} "
+                         f"{d.title}")
+            lines.append(f"{'':<31}{d.citation}: {d.rule}")
+        if gaps:
+            lines.append(f"{gaps[0].corrective_action_due}  corrective action for {len(gaps)} gap(s) "
+                         f"({report.cure_period_days} days after {report.as_of})")
+        _echo_out("\n".join(lines) + "\n")
+    if fail_on == "overdue" and any(d.when == "overdue" for d in report.deadlines):
+        sys.exit(1)
 
 
 @main.command(epilog=EXIT_CODES)
@@ -417,20 +441,27 @@ def deadlines(**submission) -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Extraction cache (by file content). Default: OUTPUT_DIR/.cache.")
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option("--cure-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Cure period: corrective action for each gap is due this many days after --as-of.")
+@click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
+              help="Exit 1 when a submission has a finding at or above this level (or could not be audited).")
 @click.option("--executor", "executor_factory", default=None, metavar="MODULE:CALLABLE",
               help="A callable returning a concurrent.futures.Executor to run the submissions on (a cluster's, "
                    "e.g. a function returning dask.distributed's Client(...).get_executor()).")
 @_limits_option
 def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.datetime | None, profile: str | None,
-          workers: int | None, cache_dir: str | None, no_cache: bool, executor_factory: str | None) -> None:
-    """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary.
+          workers: int | None, cache_dir: str | None, no_cache: bool, cure_days: int, fail_on: str,
+          executor_factory: str | None) -> None:
+    """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary. A
+    ROOT that holds documents and no folders is one submission; an empty folder is an error row.
 
-    Ctrl-C stops cleanly: the reports already written stay, and the portfolio lists them.
+    Ctrl-C or SIGTERM stops cleanly: every worker ends, the reports already written stay, and the portfolio lists
+    them.
     """
     import importlib
     from pathlib import Path
 
-    from auditor.batch import BatchError, plan, run_batch
+    from auditor.batch import BatchError, Terminated, plan, run_batch, stop_on_sigterm
 
     executor = None
     if executor_factory:
@@ -447,12 +478,13 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
         raise InputError(str(exc)) from exc
     for folder, why in left_out:
         click.echo(f"note: {_printable(folder)}: {why}", err=True)
-    from extractors import iter_input_files
+    from extractors import iter_input_files, unsupported
 
-    total_files = sum(len(iter_input_files([str(folder)])) for folder, _ in found)
+    total_files = sum(1 for folder, _ in found for path, _ in iter_input_files([str(folder)]) if not unsupported(path))
     try:
-        with click.progressbar(length=total_files, label=f"[0/{len(found)}] submissions", file=sys.stderr,
-                               show_pos=True, item_show_func=lambda item: item) as bar:
+        with stop_on_sigterm(), click.progressbar(length=total_files, label=f"[0/{len(found)}] submissions",
+                                                  file=sys.stderr, show_pos=True,
+                                                  item_show_func=lambda item: item) as bar:
             started: dict[str, int] = {}  # files begun per submission: each new one means the last is done
 
             def on_file(submission: str, path: str) -> None:
@@ -468,10 +500,13 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
                            _printable(f"done: {row.submission[:50]}"))
 
             rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache,
-                             profile=profile, executor=executor, on_done=on_done, on_file=on_file)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: the reports already written are kept; see portfolio.csv", err=True)
-        sys.exit(130)
+                             profile=profile, executor=executor, on_done=on_done, on_file=on_file,
+                             cure_days=cure_days)
+    except KeyboardInterrupt as exc:
+        how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        click.echo(f"\n{how}: the workers were ended; the reports already written are kept, and portfolio.csv "
+                   "lists them", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except OSError as exc:
         raise RunError(f"cannot write the batch's output {_printable(exc.filename or output_dir)}: "
                        f"{exc.strerror or exc}; check the space left and the folder's permissions") from exc
@@ -480,9 +515,17 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
         click.echo(f"error: {_printable(row.folder)}: {_printable(row.error)}", err=True)
     click.echo(f"{len(rows)} submission(s) audited into {_printable(output_dir)} (portfolio.csv, portfolio.html)",
                err=True)
-    if rows and len(failed) == len(rows):
+    if not rows:
+        click.echo(f"error: {_printable(root)}: no submission to audit (no folder and no document in it)", err=True)
+        sys.exit(2)
+    if len(failed) == len(rows):
         # Nothing audited: 2 when the submissions' own files are to blame, 3 when the run failed (writes, crashes).
         sys.exit(2 if all(r.failure in ("input", "") for r in failed) else EXIT_FAILED)
+    level = FAIL_ON[fail_on]
+    # A submission that could not be audited cannot be said to pass: with --fail-on it fails the run too.
+    if level < 99 and (failed or any((r.not_met if level == 2 else r.not_met + r.partial + r.needs_review)
+                                     for r in rows)):
+        sys.exit(1)
 
 
 DIFF_EXIT_CODES = """\b
@@ -560,44 +603,98 @@ def review(report_path: str, overrides_path: str, reviewer: str | None, statuses
                + f". Apply them: hmo-audit audit PATHS --overrides {overrides_path} --format docx -o letter.docx")
 
 
-@main.command(name="checklists", epilog=EXIT_CODES)
+@main.group(name="checklists", epilog=EXIT_CODES, invoke_without_command=True)
 @click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
               help="List every requirement id of this checklist with its citation and title.")
-def list_checklists(ids_of: str | None) -> None:
-    """List the available checklists, their requirement counts and review profiles."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the checklists, their profiles and requirements (id, section, citation, title, deadline "
+                   "rule), for scripts.")
+@click.pass_context
+def list_checklists(ctx: click.Context, ids_of: str | None, fmt: str) -> None:
+    """List the available checklists, their requirement counts and review profiles (`checklists validate FILE`
+    checks a checklist of your own)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from auditor.checklists import ChecklistError, checklist_files, load_checklist
 
-    if ids_of:
-        try:
-            checklist = load_checklist(ids_of)
-        except ChecklistError as exc:
-            raise click.UsageError(str(exc)) from exc
-        for r in checklist.requirements:
-            click.echo(f"{r.id:<14} {r.citation:<40} {r.title}")
+    try:
+        chosen = [load_checklist(ids_of)] if ids_of else [load_checklist(n) for n in sorted(checklist_files())]
+    except ChecklistError as exc:
+        raise InputError(str(exc)) from exc
+    if fmt == "json":
+        import json
+
+        payload = [{"id": c.id, "title": c.title, "version": c.version, "source": c.source,
+                    "profiles": {key: p.title for key, p in c.profiles.items()},
+                    "sections": [{"id": s.id, "title": s.title} for s in c.sections],
+                    "requirements": [{"id": r.id, "section": r.section, "citation": r.citation, "title": r.title,
+                                      "text": r.text, "applies_if": [x.model_dump(mode="json", exclude_none=True)
+                                                                     for x in r.applies_if],
+                                      "deadline": r.deadline.rule if r.deadline else None,
+                                      "when_not_found": r.when_not_found} for r in c.requirements]}
+                   for c in chosen]
+        _echo_out(json.dumps(payload if not ids_of else payload[0], indent=2) + "\n")
         return
-    for name in sorted(checklist_files()):
-        checklist = load_checklist(name)
-        click.echo(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
-        for key, profile in checklist.profiles.items():
-            click.echo(f"{'':<16}     --profile {key}: {profile.title}")
+    lines = []
+    if ids_of:
+        lines += [f"{r.id:<14} {r.citation:<40} {r.title}" for r in chosen[0].requirements]
+    else:
+        for checklist in chosen:
+            lines.append(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
+            lines += [f"{'':<16}     --profile {key}: {p.title}" for key, p in checklist.profiles.items()]
+    _echo_out("\n".join(lines) + "\n")
+
+
+@list_checklists.command(name="validate", epilog="""\b
+Exit codes:
+  0  the checklist loads and every example is judged as it says
+  1  an example is judged otherwise (each one is listed)
+  2  the checklist cannot be loaded (the message names the file and the field)""")
+@click.argument("file", type=click.Path(exists=True))
+@click.option("--no-examples", is_flag=True, help="Only load and check the file; do not judge its examples.")
+def validate_checklist(file: str, no_examples: bool) -> None:
+    """Load the checklist FILE (YAML, or a folder holding checklist.yaml) as the audit would, then judge each
+    requirement's own `pass` examples (must be met) and `fail` examples (near misses: must not be met)."""
+    from auditor.checklists import ChecklistError, load_checklist
+
+    try:
+        checklist = load_checklist(file)
+    except ChecklistError as exc:
+        raise InputError(str(exc)) from exc
+    click.echo(f"{_printable(file)}: {checklist.id} {checklist.version}, {len(checklist.requirements)} "
+               f"requirement(s) in {len(checklist.sections)} section(s): loads", err=True)
+    if no_examples:
+        return
+    from auditor.validate import run_examples
+
+    results = run_examples(checklist)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        click.echo(f"fail: {r.requirement_id}: {_printable(r.problem)}")
+    click.echo(f"{len(results) - len(failed)} of {len(results)} example(s) judged as they say", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("checklist")
 @click.argument("requirement_id")
 def explain(checklist: str, requirement_id: str) -> None:
-    """Show a requirement's text, citation, the evidence sought and its deadline rule."""
+    """Show a requirement's text, citation, the evidence sought and its deadline rule. REQUIREMENT_ID in any case,
+    and as reports print it (`1.06-1.D[asthma]` is 1.06-1.D)."""
     from auditor import checks
-    from auditor.checklists import ChecklistError, load_checklist, show_term
+    from auditor.checklists import ChecklistError, find_requirement, load_checklist, show_term
+    from auditor.suggest import did_you_mean
 
     try:
         loaded = load_checklist(checklist)
     except ChecklistError as exc:
-        raise click.UsageError(str(exc)) from exc
-    requirement = loaded.requirement(requirement_id)
+        raise InputError(str(exc)) from exc
+    requirement = find_requirement(loaded, requirement_id)
     if requirement is None:
-        raise click.UsageError(f"{loaded.id} has no requirement {requirement_id!r}; "
-                               f"see `hmo-audit checklists` for the checklists and their ids")
+        ids = [r.id for r in loaded.requirements]
+        raise InputError(f"{loaded.id} has no requirement {requirement_id!r}{did_you_mean(requirement_id, ids)} "
+                         f"(`hmo-audit checklists --ids {loaded.id}` lists them)")
     click.echo(f"{requirement.id}  {requirement.title}")
     click.echo(f"Citation: {requirement.citation}")
     click.echo(f"\nRule:\n  {requirement.text}")
@@ -609,6 +706,33 @@ def explain(checklist: str, requirement_id: str) -> None:
     click.echo(checks.describe(requirement.evidence, lambda ref: show_term(ref, loaded.terms), "  "))
     deadline = requirement.deadline
     click.echo(f"\nDeadline: {deadline.rule} ({deadline.clock})" if deadline else "\nDeadline: none set by this rule")
+
+
+@main.command(name="config", epilog=EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show_config(ctx: click.Context, fmt: str) -> None:
+    """Show the settings in effect for audit, deadlines and batch, and where each comes from (the config file,
+    or the built-in default); options given on a command line override them."""
+    from auditor.config import KEYS
+
+    config = ctx.find_root().obj["config"]
+    defaults = {"checklist": ["maine-ch109"], "profile": None, "cure_days": 30, "fail_on": "never", "select": [],
+                "skip": []}
+    settings = {key: {"value": config.values.get(key, defaults[key]),
+                      "from": str(config.path) if key in config.values else "default"} for key in KEYS}
+    if fmt == "json":
+        import json
+
+        _echo_out(json.dumps({"config_file": str(config.path) if config.path else None, "settings": settings},
+                             indent=2) + "\n")
+        return
+    lines = [f"config file: {config.path or 'none (hmo-audit.toml here or in a folder above is read)'}"]
+    for key, entry in settings.items():
+        value = entry["value"]
+        shown = ", ".join(value) if isinstance(value, list) else ("(all requirements)" if value is None else value)
+        lines.append(f"{key:<10} = {shown or '(none)'}  [{entry['from']}]")
+    _echo_out("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

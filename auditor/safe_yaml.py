@@ -173,7 +173,9 @@ _EXPECTED = {
 def _expected(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _EXPECTED:
-        return _EXPECTED[kind]
+        # pydantic's own detail after the comma says which part is wrong ("day value is outside expected range")
+        _, comma, detail = str(error["msg"]).partition(", ")
+        return _EXPECTED[kind] + (f" ({detail})" if comma and kind.startswith("date") else "")
     if kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
         bound = next(iter(ctx.values()), "")
         words = {"greater_than_equal": "or more", "greater_than": "exclusive: more than", "less_than": "less than",
