@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
@@ -206,28 +207,57 @@ def run_job(job: Job) -> Row:
                 with contextlib.suppress(OSError):
                     saved.parent.mkdir(parents=True, exist_ok=True)
                     write_atomic(saved, envelope(key, report.model_dump_json()))
-        row.files = len(report.documents)
-        unreadable = [d for d in report.documents if d.error]
-        row.unreadable_files = len(unreadable)
-        row.unreadable = "; ".join(f"{d.path}: {d.error}" for d in unreadable)[:2000]
         if not report.documents and not any(not e.error for e in report.inputs):
             # As `audit` says with exit 2: nothing to audit is an error row, not a report of every requirement
             # unmet.
+            row.files = 0
             row.failure, row.error = "input", ("no document to audit: the folder is empty or holds no file a reader "
                                                "takes (.pdf, .docx, .doc, .txt, .md)")
             return row
-        for fmt in job.formats:
+        # The JSON report last: once it is there, the rest is (a stopped batch lists the submissions whose JSON
+        # report it finds, see _rows_written).
+        for fmt in sorted(job.formats, key=lambda f: f == "json"):
             # Atomic: an interrupted or failed write (a full disk) leaves the old report, or none, never half.
             write_atomic(Path(job.out_dir) / f"{job.name}.{fmt}", render(report, fmt))
-        s = report.summary
-        row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
-        row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
-        row.overdue_deadlines = sum(1 for d in report.deadlines if d.when == "overdue")
-        if len(unreadable) == len(report.documents) and not any(not e.error for e in report.inputs):
-            row.failure, row.error = "input", "no document could be read (see unreadable)"
+        _fill(row, report)
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
         row.failure, row.error = _failure(exc)
     return row
+
+
+def _fill(row: Row, report: AuditReport) -> None:
+    """A portfolio row's figures, from the submission's report."""
+    row.files = len(report.documents)
+    unreadable = [d for d in report.documents if d.error]
+    row.unreadable_files = len(unreadable)
+    row.unreadable = "; ".join(f"{d.path}: {d.error}" for d in unreadable)[:2000]
+    s = report.summary
+    row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
+    row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
+    row.overdue_deadlines = sum(1 for d in report.deadlines if d.when == "overdue")
+    if len(unreadable) == len(report.documents) and not any(not e.error for e in report.inputs):
+        row.failure, row.error = "input", "no document could be read (see unreadable)"
+
+
+def _rows_written(jobs: list[Job], rows: list[Row], since: float) -> list[Row]:
+    """Rows for the submissions whose JSON report a worker wrote in this run but whose result the batch had not
+    yet received when it was stopped: every report of the run is in the portfolio."""
+    have = {r.report for r in rows}
+    out = []
+    for job in jobs:
+        path = Path(job.out_dir) / f"{job.name}.json"
+        if job.name in have or "json" not in job.formats:
+            continue
+        try:
+            if path.stat().st_mtime < since:
+                continue
+            report = AuditReport.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        row = Row(submission=job.submission, folder=job.folder, report=job.name)
+        _fill(row, report)
+        out.append(row)
+    return out
 
 
 def _events(pickled: bytes | None):
@@ -390,6 +420,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
         if on_done:
             on_done(row, len(rows), len(jobs))
 
+    started = time.time() - 1  # reports written from here on are this run's (file times may be coarse)
     state = Path(tempfile.mkdtemp(prefix="hmo-audit-batch-")) if own else None
     with contextlib.ExitStack() as stack:
         if state is not None:
@@ -433,6 +464,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
                 _stop_workers(run.pool)
                 run.pool = None
             remove_parts(out)
+            rows += _rows_written(jobs, rows, started)
             write_portfolio(out, rows, as_of, interrupted=True)
             raise
         finally:
