@@ -336,9 +336,8 @@ def audit(fmt: str | None, outputs: tuple[str, ...], fail_on: str, select: tuple
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose contradict each other: give one")
     planned = _outputs(outputs, fmt)
-    for path, _ in planned:
-        if path is not None:
-            _check_writable(path)
+    for path in [p for p, _ in planned if p is not None] + ([submission["ics"]] if submission["ics"] else []):
+        _check_writable(path)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         report = _run(**submission, select=select, skip=skip, on_file=progress)
@@ -405,6 +404,8 @@ STATUS_WORDS = {"met": "met", "partial": "partly met", "not_met": "not met", "ne
 def deadlines(fmt: str, fail_on: str, **submission) -> None:
     """List the due dates of the submission at PATHS: overdue, due within 30 days, later, past and kept, and
     those whose date cannot be known yet (with the fact they need)."""
+    if submission["ics"]:
+        _check_writable(submission["ics"])
     report = _run(**submission)
     gaps = [f for f in report.findings if f.corrective_action_due]
     if fmt == "json":
@@ -538,14 +539,21 @@ Exit codes:
 @main.command(epilog=DIFF_EXIT_CODES)
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default=None,
+              help="Default: from the --output name (.json, .md), else md.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the comparison here instead of standard output.")
 @click.option("--fail-on-new-gaps", is_flag=True, help="Exit 1 when a requirement is a gap now and was not before.")
-def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: bool) -> None:
+def diff(old: str, new: str, fmt: str | None, output: str | None, fail_on_new_gaps: bool) -> None:
     """Compare two JSON reports (`audit --format json`) of one HMO, OLD then NEW: gaps resolved, new gaps, gaps
     still open, other status changes, requirements added or removed, with citations."""
     from auditor.diff import ReportLoadError, diff_reports, load_report, render_diff
+
+    (_, fmt), = _outputs((output,) if output else (), fmt)
+    if fmt not in ("md", "json"):
+        raise click.UsageError(f"the comparison is written as md or json, not {fmt}: name the output .md or .json")
+    if output:
+        _check_writable(output)
 
     try:
         result = diff_reports(load_report(old), load_report(new))
@@ -555,7 +563,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: boo
     if output:
         _write(output, text)
     else:
-        click.echo(text, nl=False)
+        _echo_out(text)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(result.resolved)} resolved, {len(result.new_gaps)} new gap(s), {len(result.still_open)} still "
