@@ -79,7 +79,8 @@ def unsupported(path: pathlib.Path) -> str | None:
     hint = _UNSUPPORTED_HINTS.get(ext)
     kind = f"'{ext}'" if ext else "(no extension)"
     return (f"{hint}; not read" if hint else
-            f"unsupported file type {kind}, not a document; not read (documents: {', '.join(SUPPORTED_EXTENSIONS)})")
+            f"unsupported file type {kind}, not a document; not read (documents: "
+            f"{', '.join((*SUPPORTED_EXTENSIONS, *_CONVERTED))})")
 
 
 def read_bytes_bounded(path: pathlib.Path, limit: int) -> bytes:
