@@ -192,3 +192,16 @@ def show_term(ref: TermRef, terms: dict[str, list[str]]) -> str:
         more = ", ..." if len(phrases) > 4 else ""
         return f"[{ref.replace('_', ' ')}: {', '.join(phrases[:4])}{more}]"
     return "[" + (ref if isinstance(ref, str) else " / ".join(ref)) + "]"
+
+
+def listing(checklist: Checklist) -> dict:
+    """A checklist as `checklists --format json` gives it: identity, profiles, sections and each requirement's id,
+    section, citation, title, text, conditions and deadline rule (the evidence checks stay in the YAML)."""
+    return {"id": checklist.id, "title": checklist.title, "version": checklist.version, "source": checklist.source,
+            "profiles": {key: p.title for key, p in checklist.profiles.items()},
+            "sections": [{"id": s.id, "title": s.title} for s in checklist.sections],
+            "requirements": [{"id": r.id, "section": r.section, "citation": r.citation, "title": r.title,
+                              "text": r.text,
+                              "applies_if": [c.model_dump(mode="json", exclude_none=True) for c in r.applies_if],
+                              "deadline": r.deadline.rule if r.deadline else None,
+                              "when_not_found": r.when_not_found} for r in checklist.requirements]}

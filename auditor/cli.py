@@ -632,15 +632,9 @@ def list_checklists(ctx: click.Context, ids_of: str | None, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        payload = [{"id": c.id, "title": c.title, "version": c.version, "source": c.source,
-                    "profiles": {key: p.title for key, p in c.profiles.items()},
-                    "sections": [{"id": s.id, "title": s.title} for s in c.sections],
-                    "requirements": [{"id": r.id, "section": r.section, "citation": r.citation, "title": r.title,
-                                      "text": r.text, "applies_if": [x.model_dump(mode="json", exclude_none=True)
-                                                                     for x in r.applies_if],
-                                      "deadline": r.deadline.rule if r.deadline else None,
-                                      "when_not_found": r.when_not_found} for r in c.requirements]}
-                   for c in chosen]
+        from auditor.checklists import listing
+
+        payload = [listing(c) for c in chosen]
         _echo_out(json.dumps(payload if not ids_of else payload[0], indent=2) + "\n")
         return
     lines = []
