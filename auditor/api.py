@@ -62,8 +62,8 @@ def _facts(data, name: str) -> SubmissionFacts:
     try:
         return SubmissionFacts.model_validate(data)
     except ValidationError as exc:
-        raise FactsError(safe_yaml.validation_message(exc, name) + "; correct it (dates as YYYY-MM-DD), or give "
-                         "the fact with --fact NAME=VALUE") from exc
+        raise FactsError(safe_yaml.validation_message(exc, name, SubmissionFacts) + "; correct it, or give the fact "
+                         "with --fact NAME=VALUE") from exc
 
 
 def load_facts(paths: list[str], skipped: list | None = None) -> SubmissionFacts:
@@ -156,19 +156,34 @@ def evaluate_isolated(documents: list[Document], evaluate_all):
 
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
           facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30,
-          cache=None, overrides: str | Path | bool | None = None, on_file=None) -> AuditReport:
+          cache=None, overrides: str | Path | bool | None = None, on_file=None,
+          select: list[str] | None = None, skip: list[str] | None = None) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists.
 
     `overrides`: a reviewer's overrides file to apply; by default (None) the submission folder's overrides.yaml
-    if there is one; False applies none. Raises OverridesError for a bad file.
+    if there is one; False applies none. Raises OverridesError for a bad file. `select` / `skip`: requirement or
+    section ids the report keeps or leaves out (auditor.selection); a pattern naming nothing raises SelectionError.
+    A file of a type no reader reads (`notes.tsv`, `draft.bak`) is not a document: it is listed in `skipped`, and
+    cannot make a requirement `needs_review` (only a supported document that could not be read can).
     """
     from auditor.engine import evaluate  # spaCy: only when text is matched
     from auditor.inputs import load_tables
-    from extractors import scan_inputs
+    from auditor.selection import check_patterns
+    from auditor.selection import select as select_findings
+    from extractors import scan_inputs, unsupported
 
     loaded = [load_checklist(name) for name in checklists]
+    check_patterns(list(select or []), loaded, "--select")
+    check_patterns(list(skip or []), loaded, "--skip")
     scan = scan_inputs(paths)
     skipped = list(scan.skipped)
+    documents_to_read = []
+    for path, shown in scan.documents:
+        why = unsupported(path)
+        if why is None:
+            documents_to_read.append((path, shown))
+        else:
+            skipped.append((shown, why))
     tables = {c.id: load_tables(c, scan.data) for c in loaded if c.inputs}
     used = {t.source for named in tables.values() for t in named.values()}
     for _path, shown in scan.data:
@@ -187,8 +202,10 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     else:
         source = None if overrides is False else Path(overrides)
     decisions = load_overrides(source) if source is not None else None  # a bad file fails before the slow part
-    documents = read_documents(paths, cache, on_file, files=scan.documents)
+    documents = read_documents(paths, cache, on_file, files=documents_to_read)
     report = evaluate_isolated(documents, lambda docs: evaluate(docs, loaded, as_of, found, profile, tables,
                                                                 cure_days))
     report.skipped = [SkippedFile(path=path, reason=reason) for path, reason in sorted(set(skipped))]
-    return apply_overrides(report, decisions, str(source)) if decisions is not None else report
+    if decisions is not None:
+        report = apply_overrides(report, decisions, str(source))
+    return select_findings(report, loaded, select, skip)

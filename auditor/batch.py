@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
@@ -30,7 +31,7 @@ from auditor.files import remove_parts, write_atomic
 from auditor.models import AuditReport
 
 PORTFOLIO_FIELDS = ["submission", "folder", "met", "partial", "not_met", "needs_review", "not_applicable",
-                    "score", "overdue_deadlines", "unreadable_files", "error"]
+                    "score", "overdue_deadlines", "unreadable_files", "unreadable", "error"]
 # Names the output folder holds besides the reports: a submission's report never takes one.
 FIXED_STEMS = frozenset({"portfolio", "cache"})
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -51,6 +52,7 @@ class Job:
     profile: str | None = None
     events: bytes | None = None  # a Manager's queue that hears of each file as it starts, pickled (see _events)
     state_dir: str | None = None  # where the worker marks the job started (to know whom a dead worker was reading)
+    cure_days: int = 30
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Row:
     score: float | None = None
     overdue_deadlines: int = 0
     unreadable_files: int = 0
+    unreadable: str = ""  # each unreadable file and why, "; "-separated
     error: str = ""
     files: int = 0
     report: str = ""  # the report's file stem in the output folder
@@ -97,6 +100,7 @@ def plan(root: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[tuple[Path, s
     links, files beside the folders, and the batch's own output or cache folder when it lies in the root."""
     found, skipped = [], []
     own = {p.resolve() for p in exclude}
+    loose = []  # files beside the folders: if there are no folders, the root is itself the one submission
     for folder in sorted(root.iterdir()):
         try:
             real = folder.resolve()
@@ -110,13 +114,22 @@ def plan(root: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[tuple[Path, s
         elif folder.is_symlink() or real is None:
             skipped.append((str(folder), "a link; links are not followed"))
         elif not folder.is_dir():
-            skipped.append((str(folder), "a file beside the submission folders, not a submission; not audited"))
+            loose.append(folder)
         elif inner := [p for p in own if real in p.parents]:
             raise BatchError(f"the output folder {inner[0]} is inside the submission folder {folder}; "
                              "choose an output folder outside it (or beside the submissions)")
         else:
             found.append((folder, _facts_name(folder) or folder.name))
-    return found, skipped
+    if loose and not found:
+        # A folder of documents with no subfolders is one submission (as `audit` reads it), not an empty batch.
+        top = root.resolve()
+        if inner := [p for p in own if top in p.parents]:
+            raise BatchError(f"the output folder {inner[0]} is inside the submission folder {root} (ROOT holds "
+                             "documents and no submission folders, so it is one submission); choose an output "
+                             "folder outside it")
+        return [(root, _facts_name(root) or root.resolve().name)], skipped
+    skipped += [(str(f), "a file beside the submission folders, not a submission; not audited") for f in loose]
+    return found, sorted(skipped)
 
 
 def submissions(root: Path, exclude: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
@@ -186,7 +199,7 @@ def run_job(job: Job) -> Row:
             events = _events(job.events)
             on_file = (lambda path: events.put((job.submission, path))) if events is not None else None
             report = audit([job.folder], job.checklists, job.as_of, profile=job.profile, cache=cache,
-                           on_file=on_file)
+                           on_file=on_file, cure_days=job.cure_days)
             # A report with unreadable files is not kept: the reason may be a tool installed tomorrow.
             if saved is not None and not any(d.error for d in report.documents):
                 from auditor.cache import envelope
@@ -194,18 +207,57 @@ def run_job(job: Job) -> Row:
                 with contextlib.suppress(OSError):
                     saved.parent.mkdir(parents=True, exist_ok=True)
                     write_atomic(saved, envelope(key, report.model_dump_json()))
-        for fmt in job.formats:
+        if not report.documents and not any(not e.error for e in report.inputs):
+            # As `audit` says with exit 2: nothing to audit is an error row, not a report of every requirement
+            # unmet.
+            row.files = 0
+            row.failure, row.error = "input", ("no document to audit: the folder is empty or holds no file a reader "
+                                               "takes (.pdf, .docx, .doc, .txt, .md)")
+            return row
+        # The JSON report last: once it is there, the rest is (a stopped batch lists the submissions whose JSON
+        # report it finds, see _rows_written).
+        for fmt in sorted(job.formats, key=lambda f: f == "json"):
             # Atomic: an interrupted or failed write (a full disk) leaves the old report, or none, never half.
             write_atomic(Path(job.out_dir) / f"{job.name}.{fmt}", render(report, fmt))
-        s = report.summary
-        row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
-        row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
-        row.overdue_deadlines = sum(1 for d in report.deadlines if d.when == "overdue")
-        row.unreadable_files = sum(1 for d in report.documents if d.error)
-        row.files = len(report.documents)
+        _fill(row, report)
     except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the batch
         row.failure, row.error = _failure(exc)
     return row
+
+
+def _fill(row: Row, report: AuditReport) -> None:
+    """A portfolio row's figures, from the submission's report."""
+    row.files = len(report.documents)
+    unreadable = [d for d in report.documents if d.error]
+    row.unreadable_files = len(unreadable)
+    row.unreadable = "; ".join(f"{d.path}: {d.error}" for d in unreadable)[:2000]
+    s = report.summary
+    row.met, row.partial, row.not_met = s.met, s.partial, s.not_met
+    row.needs_review, row.not_applicable, row.score = s.needs_review, s.not_applicable, s.score
+    row.overdue_deadlines = sum(1 for d in report.deadlines if d.when == "overdue")
+    if len(unreadable) == len(report.documents) and not any(not e.error for e in report.inputs):
+        row.failure, row.error = "input", "no document could be read (see unreadable)"
+
+
+def _rows_written(jobs: list[Job], rows: list[Row], since: float) -> list[Row]:
+    """Rows for the submissions whose JSON report a worker wrote in this run but whose result the batch had not
+    yet received when it was stopped: every report of the run is in the portfolio."""
+    have = {r.report for r in rows}
+    out = []
+    for job in jobs:
+        path = Path(job.out_dir) / f"{job.name}.json"
+        if job.name in have or "json" not in job.formats:
+            continue
+        try:
+            if path.stat().st_mtime < since:
+                continue
+            report = AuditReport.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        row = Row(submission=job.submission, folder=job.folder, report=job.name)
+        _fill(row, report)
+        out.append(row)
+    return out
 
 
 def _events(pickled: bytes | None):
@@ -240,7 +292,8 @@ def _inputs_key(job: Job) -> str:
     from auditor.cache import _readers_stamp
     from auditor.checklists import checklist_source
 
-    digest = hashlib.sha256(f"{__version__}|{_readers_stamp()}|{job.as_of}|{job.profile}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_readers_stamp()}|{job.as_of}|{job.profile}".encode()
+                            + (f"|cure {job.cure_days}".encode() if job.cure_days != 30 else b""))
     for name in job.checklists:
         digest.update(checklist_source(name))
     for name in ("statement_cues.yaml", "roles.yaml"):  # how the text is read, beside the rules
@@ -265,11 +318,38 @@ def _file_digest(folder: Path, path: Path) -> bytes:
     return name + (b"|" + (file_sha256(path) or "unreadable").encode() if within else b"|outside")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM to the batch's process: handled as Ctrl-C is (workers ended, the portfolio of what finished written),
+    as a KeyboardInterrupt so that every path that cleans up after Ctrl-C cleans up after it too."""
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """While the batch runs, SIGTERM raises Terminated in the main thread (by default it would end this process
+    alone, leaving its workers running and no portfolio). Only where a handler can be set: the main thread."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _worker_init() -> None:
-    """A pool worker leaves Ctrl-C to the batch's own process (which stops the workers), so the terminal sees no
-    worker's traceback."""
+    """A pool worker (or the progress display's Manager) leaves Ctrl-C to the batch's own process, which stops the
+    workers, so the terminal sees no worker's traceback; and SIGTERM ends it at once, as it would have without the
+    batch's own handler, which a forked worker inherits."""
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
@@ -313,7 +393,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
               workers: int | None = None, cache_dir: str | Path | None = None,
               formats: tuple[str, ...] = ("json", "html"), profile: str | None = None, executor: Executor | None = None,
               on_done: Callable[[Row, int, int], None] | None = None,
-              on_file: Callable[[str, str], None] | None = None) -> list[Row]:
+              on_file: Callable[[str, str], None] | None = None, cure_days: int = 30) -> list[Row]:
     """Audit every submission under `root` into `out_dir`; returns the portfolio rows (also written).
 
     `on_done(row, done, total)` is called as each submission finishes; `on_file(submission, path)` as each file
@@ -330,7 +410,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
     found, _skipped = plan(root, exclude)
     taken: set[str] = set(FIXED_STEMS)
     jobs = [Job(str(folder), name, _stem(name, taken), list(checklists), as_of, str(out), list(formats),
-                str(cache_dir) if cache_dir else None, profile) for folder, name in found]
+                str(cache_dir) if cache_dir else None, profile, cure_days=cure_days) for folder, name in found]
     own = executor is None
     workers = workers or os.cpu_count() or 1
     rows: list[Row] = []
@@ -340,15 +420,19 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
         if on_done:
             on_done(row, len(rows), len(jobs))
 
+    started = time.time() - 1  # reports written from here on are this run's (file times may be coarse)
     state = Path(tempfile.mkdtemp(prefix="hmo-audit-batch-")) if own else None
     with contextlib.ExitStack() as stack:
         if state is not None:
             stack.callback(shutil.rmtree, state, True)
         run = _Runner(events=None, on_file=on_file, finished=finished, own=own)
         if on_file is not None and own:
-            import multiprocessing
+            from multiprocessing.managers import SyncManager
 
-            run.events = stack.enter_context(multiprocessing.Manager()).Queue()
+            manager = SyncManager()
+            manager.start(_worker_init)  # its process ignores Ctrl-C too: no traceback of its own
+            stack.callback(manager.shutdown)
+            run.events = manager.Queue()
         for job in jobs:
             job.state_dir = str(state) if state else None
         try:
@@ -380,6 +464,7 @@ def run_batch(root: str | Path, out_dir: str | Path, checklists: list[str], as_o
                 _stop_workers(run.pool)
                 run.pool = None
             remove_parts(out)
+            rows += _rows_written(jobs, rows, started)
             write_portfolio(out, rows, as_of, interrupted=True)
             raise
         finally:

@@ -53,13 +53,30 @@ def checklist_source(name_or_path: str) -> bytes:
 
 
 def load_checklist(name_or_path: str) -> Checklist:
+    """A bundled checklist by name (in any case: Maine-CH109), or a checklist YAML file (or folder) by path."""
+    from auditor.suggest import did_you_mean, find_case_insensitive
+
     path = Path(name_or_path)
     if not path.suffix and not path.is_dir():
         files = checklist_files()
-        if name_or_path not in files:
-            raise ChecklistError(f"unknown checklist {name_or_path!r}; known: {', '.join(sorted(files))}")
-        path = files[name_or_path]
+        name = find_case_insensitive(name_or_path, files)
+        if name is None:
+            raise ChecklistError(f"unknown checklist {name_or_path!r}{did_you_mean(name_or_path, files)} (known: "
+                                 f"{', '.join(sorted(files))}; or give the path of a checklist YAML file)")
+        path = files[name]
+    elif not path.exists():
+        raise ChecklistError(f"{name_or_path}: no such checklist file")
     return _load(str(path))
+
+
+def find_requirement(checklist: Checklist, requirement_id: str):
+    """The requirement an id names, in any case, including the per-item ids reports print (`1.06-1.D[asthma]` is
+    1.06-1.D's); None when none does."""
+    from auditor.suggest import find_case_insensitive
+
+    wanted = requirement_id.strip().split("[", 1)[0]
+    found = find_case_insensitive(wanted, [r.id for r in checklist.requirements])
+    return checklist.requirement(found) if found else None
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -103,10 +120,15 @@ def _load(path: str) -> Checklist:
     try:
         data = _read_folder(Path(path)) if Path(path).is_dir() else _read(Path(path))
         checklist = Checklist.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ChecklistError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise ChecklistError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise ChecklistError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     except ValidationError as exc:
-        raise ChecklistError(f"{path}: invalid checklist:\n{exc}") from exc
+        from auditor.safe_yaml import validation_message
+
+        raise ChecklistError(validation_message(exc, f"{path}: invalid checklist", Checklist) + "; see the README's "
+                             "'Custom checklists' for the fields") from exc
     problems = [f"{r.id}: unknown term {ref!r}" for r in checklist.requirements
                 for ref in _refs(r.evidence) if isinstance(ref, str) and "_" in ref and ref not in checklist.terms]
     if problems:
@@ -170,3 +192,16 @@ def show_term(ref: TermRef, terms: dict[str, list[str]]) -> str:
         more = ", ..." if len(phrases) > 4 else ""
         return f"[{ref.replace('_', ' ')}: {', '.join(phrases[:4])}{more}]"
     return "[" + (ref if isinstance(ref, str) else " / ".join(ref)) + "]"
+
+
+def listing(checklist: Checklist) -> dict:
+    """A checklist as `checklists --format json` gives it: identity, profiles, sections and each requirement's id,
+    section, citation, title, text, conditions and deadline rule (the evidence checks stay in the YAML)."""
+    return {"id": checklist.id, "title": checklist.title, "version": checklist.version, "source": checklist.source,
+            "profiles": {key: p.title for key, p in checklist.profiles.items()},
+            "sections": [{"id": s.id, "title": s.title} for s in checklist.sections],
+            "requirements": [{"id": r.id, "section": r.section, "citation": r.citation, "title": r.title,
+                              "text": r.text,
+                              "applies_if": [c.model_dump(mode="json", exclude_none=True) for c in r.applies_if],
+                              "deadline": r.deadline.rule if r.deadline else None,
+                              "when_not_found": r.when_not_found} for r in checklist.requirements]}

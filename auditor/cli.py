@@ -16,10 +16,12 @@ import click
 
 EXIT_CODES = """\b
 Exit codes:
-  0  the audit ran (and no finding reached --fail-on)
-  1  a finding at or above the --fail-on level exists
-  2  usage error, invalid checklist, submission.yaml or overrides file, or no document could be read
-  3  the run failed: an output that cannot be written, or an unexpected error (--debug shows the traceback)"""
+  0  the audit ran (and no finding reached --fail-on); a closed pipe (| head) is not an error
+  1  a finding at or above the --fail-on level exists (deadlines: --fail-on overdue and one is)
+  2  usage error, invalid checklist, config, submission.yaml or overrides file, or no document could be read
+  3  the run failed: an output that cannot be written (a missing folder), or an unexpected error (--debug shows
+     the traceback)
+  130  interrupted (Ctrl-C); 143 stopped by SIGTERM (batch: the portfolio of what finished is written)"""
 
 EXIT_FAILED = 3
 
@@ -74,6 +76,9 @@ class _Main(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _stdout_gone()
+            raise click.exceptions.Exit(0) from None
         except (KeyboardInterrupt, click.Abort):  # Ctrl-C (click's own "Aborted!" would exit 1, the findings code)
             click.echo("\ninterrupted", err=True)
             raise click.exceptions.Exit(130) from None
@@ -84,6 +89,26 @@ class _Main(click.Group):
                 traceback.print_exc()
             raise RunError(_one_sentence(exc)) from exc
 
+def _stdout_gone() -> None:
+    """The reader of standard output went away (`| head`): not an error. What is still buffered goes nowhere, so
+    that the interpreter's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's): nothing to redirect
+        pass
+
+
+def _echo_out(text: str | bytes) -> None:
+    """Write a report to standard output; a closed pipe ends the writing, not the run (the exit code still says
+    whether --fail-on was reached)."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+
+
 # --fail-on levels: needs_review counts with partial, as an open question is not yet a pass.
 SEVERITY = {"met": 0, "not_applicable": 0, "partial": 1, "needs_review": 1, "not_met": 2}
 FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
@@ -92,10 +117,22 @@ FAIL_ON = {"never": 99, "partial": 1, "not_met": 2}
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="hmo-audit")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error (also HMO_AUDIT_DEBUG=1).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="The project config file (default: hmo-audit.toml here or in a folder above; also "
+                   "HMO_AUDIT_CONFIG). `hmo-audit config` shows the settings in effect.")
+@click.option("--no-config", is_flag=True, help="Read no config file.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config_path: str | None, no_config: bool) -> None:
     """Audit an HMO's quality management program documents against the rules that govern it."""
+    from auditor.config import ConfigError, default_map, resolve
+
     ctx.obj = {"debug": debug}
+    try:
+        config = resolve(config_path, no_config)
+    except ConfigError as exc:
+        raise InputError(f"{exc}; fix it, or run with --no-config") from exc
+    ctx.obj["config"] = config
+    ctx.default_map = default_map(config)
 
 
 def _limits_option(command):
@@ -158,20 +195,22 @@ def _submission_options(command):
 
 
 def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pairs, cure_days, overrides,
-         no_overrides, ics):
+         no_overrides, ics, select=(), skip=(), on_file=None):
     """The report for the submission (usage errors become exit 2); writes the iCalendar file if asked."""
     from auditor.api import FactsError, facts_from_pairs
     from auditor.api import audit as run_audit
     from auditor.checklists import ChecklistError
     from auditor.engine import ProfileError
     from auditor.overrides import OverridesError
+    from auditor.selection import SelectionError
 
     day = as_of.date() if as_of else dt.date.today()
     try:
         facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
         report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days,
-                           overrides=False if no_overrides else overrides)
-    except (ChecklistError, FactsError, ProfileError, OverridesError) as exc:
+                           overrides=False if no_overrides else overrides, on_file=on_file,
+                           select=list(select), skip=list(skip))
+    except (ChecklistError, FactsError, ProfileError, OverridesError, SelectionError) as exc:
         raise InputError(str(exc)) from exc
     if ics:
         from auditor.calendar_export import to_ics
@@ -180,67 +219,216 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
     return report
 
 
+def _outputs(outputs: tuple[str, ...], fmt: str | None) -> list[tuple[str | None, str]]:
+    """(path, format) per output: the format an output's name says (`report.html`), else --format, else md; one
+    to standard output (None) when no --output is given. A --format that contradicts a name is a usage error:
+    writing Markdown into `report.html` is the trap this closes."""
+    from auditor.render import BINARY_FORMATS, EXTENSIONS
+
+    if not outputs:
+        chosen = fmt or "md"
+        if chosen in BINARY_FORMATS:
+            raise click.UsageError(f"--format {chosen} writes a binary file: give --output FILE.{chosen}")
+        return [(None, chosen)]
+    planned = []
+    for path in outputs:
+        said = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+        if said and fmt and said != fmt:
+            raise click.UsageError(f"--format {fmt} contradicts the name {path} (a .{path.rsplit('.', 1)[-1]} file "
+                                   f"is {said}); drop --format, or name the file for its format")
+        planned.append((path, said or fmt or "md"))
+    seen: set[str] = set()
+    for path, _ in planned:
+        key = os.path.realpath(path)
+        if key in seen and not path.startswith("/dev/"):
+            raise click.UsageError(f"--output {path} is given twice")
+        seen.add(key)
+    return planned
+
+
+def _check_writable(path: str) -> None:
+    """Fail before the audit, not after minutes of it, when an output cannot be created: its folder missing, or a
+    folder where the file should be. Exit 3 (the run failed), one line; never 1 (the findings code)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise RunError(f"cannot write {_printable(path)}: it is a folder; give a file name (e.g. {path}/report.md)")
+    if not os.path.isdir(folder):
+        raise RunError(f"cannot write {_printable(path)}: the folder {_printable(folder)} does not exist; create it "
+                       "first (mkdir -p) or choose another --output")
+    if not os.access(folder, os.W_OK):
+        raise RunError(f"cannot write {_printable(path)}: the folder {_printable(folder)} is not writable")
+
+
+class _Progress:
+    """The file being read, on one line of standard error that is rewritten: only on a terminal and without
+    --quiet (a log or a pipe gets the summary lines only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = 0
+
+    def __call__(self, path: str) -> None:
+        if not self.enabled:
+            return
+        text = _printable(f"reading {path}")[:100]
+        click.echo("\r" + text.ljust(self.shown), nl=False, err=True)
+        self.shown = len(text)
+
+    def done(self) -> None:
+        if self.enabled and self.shown:
+            click.echo("\r" + " " * self.shown + "\r", nl=False, err=True)
+            self.shown = 0
+
+
+def _verbose(report) -> None:
+    """-v: which files were read and how each was classified, which roles and defined names were found."""
+    for d in report.documents:
+        pages = f", {d.pages} page(s)" if d.pages else ""
+        state = f"not read: {d.error}" if d.error else f"read as {d.kind.replace('_', ' ')} ({d.format}{pages})"
+        click.echo(f"file: {_printable(d.path)}: {_printable(state)}", err=True)
+    for entry in report.inputs:
+        click.echo(f"input: {entry.checklist} {entry.name}: " + (_printable(entry.error) if entry.error else
+                   f"{entry.rows} row(s) from {_printable(entry.path or '?')}"), err=True)
+    for name in report.names:
+        what = name.label or "defined name"
+        where = f" ({_printable(name.document)}" + (f" p.{name.page}" if name.page else "") + ")" if name.document \
+            else ""
+        foreign = " (another organisation's)" if name.foreign else ""
+        click.echo(f"name: {what}: {_printable(name.name)}{foreign}, {name.how}{where}", err=True)
+
+
+def _no_document(report) -> str | None:
+    """Why nothing can be audited (no document at all, or none readable, and no data input), else None."""
+    if any(e for e in report.inputs if not e.error):
+        return None
+    if not report.documents:
+        return ("no document to audit: the submission holds no file a reader takes (.pdf, .docx, .doc, .txt, .md)"
+                + (f"; {len(report.skipped)} file(s) not read, listed above" if report.skipped else ""))
+    if all(d.error for d in report.documents):
+        return "no document could be read (the reasons are above)"
+    return None
+
+
 @main.command(epilog=EXIT_CODES)
 @_submission_options
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "docx"]), default="md",
-              show_default=True, help="docx: the findings letter (needs --output); csv: one row per finding.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "docx", "junit"]), default=None,
+              help="Default: from the --output name (.json .md .html .csv .docx .xml for junit), else md. "
+                   "docx: the findings letter (needs --output); csv: one row per finding; junit: JUnit XML, one "
+                   "test case per requirement.")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report here instead of standard output; repeatable (-o report.html -o report.json): "
+                   "the documents are read once.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this level exists (needs_review counts as partial).")
-def audit(fmt: str, output: str | None, fail_on: str, **submission) -> None:
+@click.option("--select", "select", multiple=True, metavar="ID",
+              help="Report only these requirements or sections (1.03-1.C, 1.03, 1.03-2*); repeatable.")
+@click.option("--skip", "skip", multiple=True, metavar="ID",
+              help="Leave these requirements or sections out of the report; repeatable.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Only errors and warnings on standard error: no progress, notes or summary.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the files read and how each was classified, and the roles and names found.")
+def audit(fmt: str | None, outputs: tuple[str, ...], fail_on: str, select: tuple[str, ...], skip: tuple[str, ...],
+          quiet: bool, verbose: bool, **submission) -> None:
     """Audit the submission at PATHS (files or folders, read recursively) and write the gap report."""
-    from auditor.render import BINARY_FORMATS, render
+    from auditor.render import render
 
-    if fmt in BINARY_FORMATS and not output:
-        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    report = _run(**submission)
-    text = render(report, fmt)
-    if output:
-        _write(output, text, newline="" if fmt == "csv" else None)
-    else:
-        click.echo(text, nl=False)
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose contradict each other: give one")
+    planned = _outputs(outputs, fmt)
+    for path in [p for p, _ in planned if p is not None] + ([submission["ics"]] if submission["ics"] else []):
+        _check_writable(path)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = _run(**submission, select=select, skip=skip, on_file=progress)
+    finally:
+        progress.done()
 
-    s = report.summary
-    unreadable = [d for d in report.documents if d.error]
-    for d in unreadable:
-        click.echo(f"warning: {_printable(d.path)}: {_printable(d.error)}", err=True)
+    def note(text: str) -> None:
+        if not quiet:
+            click.echo(text, err=True)
+
+    if verbose:
+        _verbose(report)
+    for d in report.documents:
+        if d.error:
+            click.echo(f"warning: {_printable(d.path)}: {_printable(d.error)}", err=True)
     for skipped in report.skipped:
-        click.echo(f"note: {_printable(skipped.path)}: {_printable(skipped.reason)}", err=True)
-    click.echo(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
-               f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
-               f"{s.not_applicable} not applicable" + (f"; report written to {_printable(output)}" if output else ""),
-               err=True)
-    for f in report.findings:
-        if f.review and f.review.expired:
-            click.echo(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
-                       f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)", err=True)
+        note(f"note: {_printable(skipped.path)}: {_printable(skipped.reason)}")
     for entry in report.inputs:
         if entry.error:
             click.echo(f"warning: {entry.checklist} input {entry.name}: {_printable(entry.error)}", err=True)
-    read_inputs = [e for e in report.inputs if not e.error]
-    if len(unreadable) == len(report.documents) and not read_inputs:
-        click.echo("error: no document could be read", err=True)
+    why = _no_document(report)
+    if why and not report.documents:
+        # Before any report is written: a "138 not met" report of an empty folder would read as findings. (A
+        # submission whose documents all failed to read still gets its report: every finding there is
+        # needs_review, and it lists each document's error.)
+        click.echo(f"error: {_printable(' '.join(submission['paths']))}: {why}", err=True)
+        sys.exit(2)
+    for path, chosen in planned:
+        data = render(report, chosen)
+        if path is None:
+            _echo_out(data)
+        else:
+            _write(path, data, newline="" if chosen == "csv" else None)
+    s = report.summary
+    written = [path for path, _ in planned if path]
+    note(f"{len(report.documents)} document(s), {len(report.findings)} finding(s): {s.met} met, "
+         f"{s.partial} partial, {s.not_met} not met, {s.needs_review} needs review, "
+         f"{s.not_applicable} not applicable"
+         + (f"; report written to {', '.join(_printable(p) for p in written)}" if written else ""))
+    for f in report.findings:
+        if f.review and f.review.expired:
+            note(f"warning: the override of {f.requirement_id} by {f.review.reviewer} expired "
+                 f"{f.review.expires}; ignored (the tool's {f.status.replace('_', ' ')} stands)")
+    if why:
+        click.echo(f"error: {why}", err=True)
         sys.exit(2)
     if any(SEVERITY[f.status] >= FAIL_ON[fail_on] for f in report.findings):
         sys.exit(1)
 
 
+# The deadline list's words for people (the JSON keeps the model's names).
+WHEN_WORDS = {"overdue": "overdue", "within_30_days": "due within 30 days", "later": "due later",
+              "past": "past, kept", "needs_review": "needs a start date"}
+STATUS_WORDS = {"met": "met", "partial": "partly met", "not_met": "not met", "needs_review": "needs review",
+                "not_applicable": "not applicable"}
+
+
 @main.command(epilog=EXIT_CODES)
 @_submission_options
-def deadlines(**submission) -> None:
-    """List the due dates of the submission at PATHS: overdue, due within 30 days, later."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the deadline entries and the corrective-action date, for scripts.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["never", "overdue"]), default="never", show_default=True,
+              help="Exit 1 when a deadline is overdue (for CI or a scheduled check).")
+def deadlines(fmt: str, fail_on: str, **submission) -> None:
+    """List the due dates of the submission at PATHS: overdue, due within 30 days, later, past and kept, and
+    those whose date cannot be known yet (with the fact they need)."""
+    if submission["ics"]:
+        _check_writable(submission["ics"])
     report = _run(**submission)
-    if not report.deadlines:
-        click.echo("No clock could be computed from the submission's facts and documents.")
-    for d in report.deadlines:
-        due = d.due.isoformat() if d.due else "?"
-        click.echo(f"{due:<10}  {d.when.replace('_', ' '):<14}  {d.requirement_id:<16} {d.status:<13} {d.title}")
-        click.echo(f"{'':<30}{d.citation}: {d.rule}")
     gaps = [f for f in report.findings if f.corrective_action_due]
-    if gaps:
-        click.echo(f"{gaps[0].corrective_action_due}  corrective action for {len(gaps)} gap(s) "
-                   f"({report.cure_period_days} days after {report.as_of})")
+    if fmt == "json":
+        import json
+
+        entries = [d.model_dump(mode="json") for d in report.deadlines]
+        payload = {"as_of": report.as_of.isoformat(), "deadlines": entries,
+                   "corrective_action": {"due": gaps[0].corrective_action_due.isoformat(), "gaps": len(gaps),
+                                         "cure_period_days": report.cure_period_days} if gaps else None}
+        _echo_out(json.dumps(payload, indent=2) + "\n")
+    else:
+        lines = [] if report.deadlines else ["No clock could be computed from the submission's facts and documents."]
+        for d in report.deadlines:
+            due = d.due.isoformat() if d.due else "not known"
+            lines.append(f"{due:<10}  {WHEN_WORDS[d.when]:<19} {d.requirement_id:<16} {STATUS_WORDS[d.status]:<14} "
+                         f"{d.title}")
+            lines.append(f"{'':<31}{d.citation}: {d.rule}")
+        if gaps:
+            lines.append(f"{gaps[0].corrective_action_due}  corrective action for {len(gaps)} gap(s) "
+                         f"({report.cure_period_days} days after {report.as_of})")
+        _echo_out("\n".join(lines) + "\n")
+    if fail_on == "overdue" and any(d.when == "overdue" for d in report.deadlines):
+        sys.exit(1)
 
 
 @main.command(epilog=EXIT_CODES)
@@ -254,20 +442,27 @@ def deadlines(**submission) -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Extraction cache (by file content). Default: OUTPUT_DIR/.cache.")
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option("--cure-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Cure period: corrective action for each gap is due this many days after --as-of.")
+@click.option("--fail-on", type=click.Choice(["not_met", "partial", "never"]), default="never", show_default=True,
+              help="Exit 1 when a submission has a finding at or above this level (or could not be audited).")
 @click.option("--executor", "executor_factory", default=None, metavar="MODULE:CALLABLE",
               help="A callable returning a concurrent.futures.Executor to run the submissions on (a cluster's, "
                    "e.g. a function returning dask.distributed's Client(...).get_executor()).")
 @_limits_option
 def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.datetime | None, profile: str | None,
-          workers: int | None, cache_dir: str | None, no_cache: bool, executor_factory: str | None) -> None:
-    """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary.
+          workers: int | None, cache_dir: str | None, no_cache: bool, cure_days: int, fail_on: str,
+          executor_factory: str | None) -> None:
+    """Audit each submission folder under ROOT (one HMO per folder) into OUTPUT_DIR, with a portfolio summary. A
+    ROOT that holds documents and no folders is one submission; an empty folder is an error row.
 
-    Ctrl-C stops cleanly: the reports already written stay, and the portfolio lists them.
+    Ctrl-C or SIGTERM stops cleanly: every worker ends, the reports already written stay, and the portfolio lists
+    them.
     """
     import importlib
     from pathlib import Path
 
-    from auditor.batch import BatchError, plan, run_batch
+    from auditor.batch import BatchError, Terminated, plan, run_batch, stop_on_sigterm
 
     executor = None
     if executor_factory:
@@ -284,12 +479,13 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
         raise InputError(str(exc)) from exc
     for folder, why in left_out:
         click.echo(f"note: {_printable(folder)}: {why}", err=True)
-    from extractors import iter_input_files
+    from extractors import iter_input_files, unsupported
 
-    total_files = sum(len(iter_input_files([str(folder)])) for folder, _ in found)
+    total_files = sum(1 for folder, _ in found for path, _ in iter_input_files([str(folder)]) if not unsupported(path))
     try:
-        with click.progressbar(length=total_files, label=f"[0/{len(found)}] submissions", file=sys.stderr,
-                               show_pos=True, item_show_func=lambda item: item) as bar:
+        with stop_on_sigterm(), click.progressbar(length=total_files, label=f"[0/{len(found)}] submissions",
+                                                  file=sys.stderr, show_pos=True,
+                                                  item_show_func=lambda item: item) as bar:
             started: dict[str, int] = {}  # files begun per submission: each new one means the last is done
 
             def on_file(submission: str, path: str) -> None:
@@ -305,10 +501,13 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
                            _printable(f"done: {row.submission[:50]}"))
 
             rows = run_batch(root, output_dir, list(checklists), day, workers=workers, cache_dir=cache,
-                             profile=profile, executor=executor, on_done=on_done, on_file=on_file)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: the reports already written are kept; see portfolio.csv", err=True)
-        sys.exit(130)
+                             profile=profile, executor=executor, on_done=on_done, on_file=on_file,
+                             cure_days=cure_days)
+    except KeyboardInterrupt as exc:
+        how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        click.echo(f"\n{how}: the workers were ended; the reports already written are kept, and portfolio.csv "
+                   "lists them", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except OSError as exc:
         raise RunError(f"cannot write the batch's output {_printable(exc.filename or output_dir)}: "
                        f"{exc.strerror or exc}; check the space left and the folder's permissions") from exc
@@ -317,9 +516,17 @@ def batch(root: str, output_dir: str, checklists: tuple[str, ...], as_of: dt.dat
         click.echo(f"error: {_printable(row.folder)}: {_printable(row.error)}", err=True)
     click.echo(f"{len(rows)} submission(s) audited into {_printable(output_dir)} (portfolio.csv, portfolio.html)",
                err=True)
-    if rows and len(failed) == len(rows):
+    if not rows:
+        click.echo(f"error: {_printable(root)}: no submission to audit (no folder and no document in it)", err=True)
+        sys.exit(2)
+    if len(failed) == len(rows):
         # Nothing audited: 2 when the submissions' own files are to blame, 3 when the run failed (writes, crashes).
         sys.exit(2 if all(r.failure in ("input", "") for r in failed) else EXIT_FAILED)
+    level = FAIL_ON[fail_on]
+    # A submission that could not be audited cannot be said to pass: with --fail-on it fails the run too.
+    if level < 99 and (failed or any((r.not_met if level == 2 else r.not_met + r.partial + r.needs_review)
+                                     for r in rows)):
+        sys.exit(1)
 
 
 DIFF_EXIT_CODES = """\b
@@ -332,14 +539,21 @@ Exit codes:
 @main.command(epilog=DIFF_EXIT_CODES)
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default=None,
+              help="Default: from the --output name (.json, .md), else md.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the comparison here instead of standard output.")
 @click.option("--fail-on-new-gaps", is_flag=True, help="Exit 1 when a requirement is a gap now and was not before.")
-def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: bool) -> None:
+def diff(old: str, new: str, fmt: str | None, output: str | None, fail_on_new_gaps: bool) -> None:
     """Compare two JSON reports (`audit --format json`) of one HMO, OLD then NEW: gaps resolved, new gaps, gaps
     still open, other status changes, requirements added or removed, with citations."""
     from auditor.diff import ReportLoadError, diff_reports, load_report, render_diff
+
+    (_, fmt), = _outputs((output,) if output else (), fmt)
+    if fmt not in ("md", "json"):
+        raise click.UsageError(f"the comparison is written as md or json, not {fmt}: name the output .md or .json")
+    if output:
+        _check_writable(output)
 
     try:
         result = diff_reports(load_report(old), load_report(new))
@@ -349,7 +563,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, fail_on_new_gaps: boo
     if output:
         _write(output, text)
     else:
-        click.echo(text, nl=False)
+        _echo_out(text)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(result.resolved)} resolved, {len(result.new_gaps)} new gap(s), {len(result.still_open)} still "
@@ -397,44 +611,92 @@ def review(report_path: str, overrides_path: str, reviewer: str | None, statuses
                + f". Apply them: hmo-audit audit PATHS --overrides {overrides_path} --format docx -o letter.docx")
 
 
-@main.command(name="checklists", epilog=EXIT_CODES)
+@main.group(name="checklists", epilog=EXIT_CODES, invoke_without_command=True)
 @click.option("--ids", "ids_of", default=None, metavar="CHECKLIST",
               help="List every requirement id of this checklist with its citation and title.")
-def list_checklists(ids_of: str | None) -> None:
-    """List the available checklists, their requirement counts and review profiles."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the checklists, their profiles and requirements (id, section, citation, title, deadline "
+                   "rule), for scripts.")
+@click.pass_context
+def list_checklists(ctx: click.Context, ids_of: str | None, fmt: str) -> None:
+    """List the available checklists, their requirement counts and review profiles (`checklists validate FILE`
+    checks a checklist of your own)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from auditor.checklists import ChecklistError, checklist_files, load_checklist
 
-    if ids_of:
-        try:
-            checklist = load_checklist(ids_of)
-        except ChecklistError as exc:
-            raise click.UsageError(str(exc)) from exc
-        for r in checklist.requirements:
-            click.echo(f"{r.id:<14} {r.citation:<40} {r.title}")
+    try:
+        chosen = [load_checklist(ids_of)] if ids_of else [load_checklist(n) for n in sorted(checklist_files())]
+    except ChecklistError as exc:
+        raise InputError(str(exc)) from exc
+    if fmt == "json":
+        import json
+
+        from auditor.checklists import listing
+
+        payload = [listing(c) for c in chosen]
+        _echo_out(json.dumps(payload if not ids_of else payload[0], indent=2) + "\n")
         return
-    for name in sorted(checklist_files()):
-        checklist = load_checklist(name)
-        click.echo(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
-        for key, profile in checklist.profiles.items():
-            click.echo(f"{'':<16}     --profile {key}: {profile.title}")
+    lines = []
+    if ids_of:
+        lines += [f"{r.id:<14} {r.citation:<40} {r.title}" for r in chosen[0].requirements]
+    else:
+        for checklist in chosen:
+            lines.append(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
+            lines += [f"{'':<16}     --profile {key}: {p.title}" for key, p in checklist.profiles.items()]
+    _echo_out("\n".join(lines) + "\n")
+
+
+@list_checklists.command(name="validate", epilog="""\b
+Exit codes:
+  0  the checklist loads and every example is judged as it says
+  1  an example is judged otherwise (each one is listed)
+  2  the checklist cannot be loaded (the message names the file and the field)""")
+@click.argument("file", type=click.Path(exists=True))
+@click.option("--no-examples", is_flag=True, help="Only load and check the file; do not judge its examples.")
+def validate_checklist(file: str, no_examples: bool) -> None:
+    """Load the checklist FILE (YAML, or a folder holding checklist.yaml) as the audit would, then judge each
+    requirement's own `pass` examples (must be met) and `fail` examples (near misses: must not be met)."""
+    from auditor.checklists import ChecklistError, load_checklist
+
+    try:
+        checklist = load_checklist(file)
+    except ChecklistError as exc:
+        raise InputError(str(exc)) from exc
+    click.echo(f"{_printable(file)}: {checklist.id} {checklist.version}, {len(checklist.requirements)} "
+               f"requirement(s) in {len(checklist.sections)} section(s): loads", err=True)
+    if no_examples:
+        return
+    from auditor.validate import run_examples
+
+    results = run_examples(checklist)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        click.echo(f"fail: {r.requirement_id}: {_printable(r.problem)}")
+    click.echo(f"{len(results) - len(failed)} of {len(results)} example(s) judged as they say", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("checklist")
 @click.argument("requirement_id")
 def explain(checklist: str, requirement_id: str) -> None:
-    """Show a requirement's text, citation, the evidence sought and its deadline rule."""
+    """Show a requirement's text, citation, the evidence sought and its deadline rule. REQUIREMENT_ID in any case,
+    and as reports print it (`1.06-1.D[asthma]` is 1.06-1.D)."""
     from auditor import checks
-    from auditor.checklists import ChecklistError, load_checklist, show_term
+    from auditor.checklists import ChecklistError, find_requirement, load_checklist, show_term
+    from auditor.suggest import did_you_mean
 
     try:
         loaded = load_checklist(checklist)
     except ChecklistError as exc:
-        raise click.UsageError(str(exc)) from exc
-    requirement = loaded.requirement(requirement_id)
+        raise InputError(str(exc)) from exc
+    requirement = find_requirement(loaded, requirement_id)
     if requirement is None:
-        raise click.UsageError(f"{loaded.id} has no requirement {requirement_id!r}; "
-                               f"see `hmo-audit checklists` for the checklists and their ids")
+        ids = [r.id for r in loaded.requirements]
+        raise InputError(f"{loaded.id} has no requirement {requirement_id!r}{did_you_mean(requirement_id, ids)} "
+                         f"(`hmo-audit checklists --ids {loaded.id}` lists them)")
     click.echo(f"{requirement.id}  {requirement.title}")
     click.echo(f"Citation: {requirement.citation}")
     click.echo(f"\nRule:\n  {requirement.text}")
@@ -446,6 +708,33 @@ def explain(checklist: str, requirement_id: str) -> None:
     click.echo(checks.describe(requirement.evidence, lambda ref: show_term(ref, loaded.terms), "  "))
     deadline = requirement.deadline
     click.echo(f"\nDeadline: {deadline.rule} ({deadline.clock})" if deadline else "\nDeadline: none set by this rule")
+
+
+@main.command(name="config", epilog=EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show_config(ctx: click.Context, fmt: str) -> None:
+    """Show the settings in effect for audit, deadlines and batch, and where each comes from (the config file,
+    or the built-in default); options given on a command line override them."""
+    from auditor.config import KEYS
+
+    config = ctx.find_root().obj["config"]
+    defaults = {"checklist": ["maine-ch109"], "profile": None, "cure_days": 30, "fail_on": "never", "select": [],
+                "skip": []}
+    settings = {key: {"value": config.values.get(key, defaults[key]),
+                      "from": str(config.path) if key in config.values else "default"} for key in KEYS}
+    if fmt == "json":
+        import json
+
+        _echo_out(json.dumps({"config_file": str(config.path) if config.path else None, "settings": settings},
+                             indent=2) + "\n")
+        return
+    lines = [f"config file: {config.path or 'none (hmo-audit.toml here or in a folder above is read)'}"]
+    for key, entry in settings.items():
+        value = entry["value"]
+        shown = ", ".join(value) if isinstance(value, list) else ("(all requirements)" if value is None else value)
+        lines.append(f"{key:<10} = {shown or '(none)'}  [{entry['from']}]")
+    _echo_out("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -692,7 +692,8 @@ class DeadlineEntry(BaseModel):
     """One due date in the report's Deadlines list (derived from the findings, sorted by date)."""
 
     due: dt.date | None  # None: the clock needs a fact that was not given (see `rule`)
-    when: Literal["overdue", "within_30_days", "later", "needs_review"]
+    # past: due before the audit date and not overdue (the requirement is met); needs_review: no date (see rule)
+    when: Literal["overdue", "within_30_days", "later", "past", "needs_review"]
     checklist: str
     requirement_id: str
     citation: str

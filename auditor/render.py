@@ -9,7 +9,10 @@ from importlib import resources
 
 from auditor.models import AuditReport
 
-FORMATS = ("json", "md", "html", "csv", "docx")
+FORMATS = ("json", "md", "html", "csv", "docx", "junit")
+# What an output file's name says of its format (`-o report.html`); other names take --format, else md.
+EXTENSIONS = {".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv",
+              ".docx": "docx", ".xml": "junit"}
 BINARY_FORMATS = ("docx",)  # render() returns bytes for these, text for the rest
 
 
@@ -63,6 +66,10 @@ def render(report: AuditReport, fmt: str) -> str | bytes:
         from auditor.render_docx import render_docx
 
         return render_docx(report)
+    if fmt == "junit":
+        from auditor.render_junit import render_junit
+
+        return render_junit(report)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     template = environment().get_template(f"report.{fmt}.j2")

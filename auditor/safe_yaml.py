@@ -133,18 +133,86 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def validation_message(exc, name: str) -> str:
+def validation_message(exc, name: str, model=None) -> str:
     """A pydantic ValidationError as one sentence, addressed the way the YAML reads (overrides[2].status: ...),
-    quoting at most a short scalar of the input."""
+    saying what is expected in words and quoting at most a short scalar of the input. With the `model` validated,
+    an unknown key gets the nearest known one ("did you mean 'hmo_name'?")."""
     parts = []
     errors = exc.errors(include_url=False, include_input=True)
     for error in errors[:5]:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "not a field of this file"
+        message = _expected(error)
+        if error["type"] == "extra_forbidden" and model is not None and error["loc"]:
+            from auditor.suggest import did_you_mean
+
+            known = _fields_at(model, error["loc"][:-1])
+            message += did_you_mean(str(error["loc"][-1]), known)
+            if known and not message.endswith("?"):
+                message += f" (fields here: {', '.join(sorted(known))})"
         value = error.get("input")
-        shown = f" (got {short(value)})" if not isinstance(value, dict | list) and error["type"] != "missing" else ""
+        quiet = isinstance(value, dict | list) or error["type"] in ("missing", "extra_forbidden")
+        shown = "" if quiet else f" (got {short(value)})"
         parts.append(f"{where or 'the file'}: {message}{shown}")
     more = f"; and {len(errors) - 5} more" if len(errors) > 5 else ""
     return f"{name}: " + "; ".join(parts) + more
+
+
+# pydantic's error types in the words of someone editing a YAML file.
+_EXPECTED = {
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false", "bool_type": "expected true or false",
+    "date_parsing": "expected a date as YYYY-MM-DD", "date_from_datetime_parsing": "expected a date as YYYY-MM-DD",
+    "date_type": "expected a date as YYYY-MM-DD", "date_from_datetime_inexact": "expected a date as YYYY-MM-DD",
+    "string_type": "expected text", "missing": "required, but not given", "extra_forbidden": "not a field of this file",
+    "dict_type": "expected `name: value` lines (a mapping)", "list_type": "expected a list",
+}
+
+
+def _expected(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in _EXPECTED:
+        # pydantic's own detail after the comma says which part is wrong ("day value is outside expected range")
+        _, comma, detail = str(error["msg"]).partition(", ")
+        return _EXPECTED[kind] + (f" ({detail})" if comma and kind.startswith("date") else "")
+    if kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "or more", "greater_than": "exclusive: more than", "less_than": "less than",
+                 "less_than_equal": "or less"}[kind]
+        return f"expected {bound} {words}" if words.startswith("or") else f"expected a number {words} {bound}"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"expected {ctx['expected']}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def _fields_at(model, loc: tuple) -> list[str]:
+    """The field names a model accepts at `loc` (walking nested models, lists and dicts), best effort: [] when a
+    union or a custom type hides them."""
+    import typing
+
+    from pydantic import BaseModel
+
+    def models(annotation) -> list:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        found = []
+        for arg in typing.get_args(annotation):
+            found += models(arg)
+        return found
+
+    current = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nxt = []
+        for m in current:
+            field = m.model_fields.get(part) or next((f for f in m.model_fields.values() if f.alias == part), None)
+            if field is not None:
+                nxt += models(field.annotation)
+        if not nxt:  # a dict key (a name of the user's), or a union member's tag: stay on the models found
+            continue
+        current = nxt
+    return sorted({f.alias or n for m in current for n, f in m.model_fields.items()})

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 from auditor.models import STATUSES, DeadlineEntry, Finding, SectionScore, Summary
 
-WHEN_ORDER = {"overdue": 0, "within_30_days": 1, "later": 2, "needs_review": 3}
+WHEN_ORDER = {"overdue": 0, "within_30_days": 1, "later": 2, "past": 3, "needs_review": 4}
 
 
 def deadline_list(findings: list[Finding], as_of: dt.date) -> list[DeadlineEntry]:
-    """Every due date, by date: overdue first, then due within 30 days, then later."""
+    """Every due date, by date: overdue first, then due within 30 days, then later, then past and met (a date
+    before the audit that was kept is not "within 30 days")."""
     entries = []
     for f in findings:
         if f.due is None:
@@ -25,7 +26,12 @@ def deadline_list(findings: list[Finding], as_of: dt.date) -> list[DeadlineEntry
                                              requirement_id=f.requirement_id, citation=f.citation, title=f.title,
                                              status=f.status, rule=f.due_rule))
             continue
-        when = "overdue" if f.overdue else ("within_30_days" if f.due <= as_of + dt.timedelta(days=30) else "later")
+        if f.overdue:
+            when = "overdue"
+        elif f.due < as_of:
+            when = "past"
+        else:
+            when = "within_30_days" if f.due <= as_of + dt.timedelta(days=30) else "later"
         entries.append(DeadlineEntry(due=f.due, when=when, checklist=f.checklist, requirement_id=f.requirement_id,
                                      citation=f.citation, title=f.title, status=f.status, rule=f.due_rule or ""))
     return sorted(entries, key=lambda e: (WHEN_ORDER[e.when], e.due or dt.date.max, e.checklist, e.requirement_id))

@@ -26,7 +26,8 @@ from . import limits
 from .common import MAX_ZIP_ENTRIES, FileTimeLimit, ReadError, one_line, sha256_bytes, zip_entries
 from .kind import guess_kind
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Scan", "guess_kind", "iter_input_files", "read_document", "scan_inputs"]
+__all__ = ["SUPPORTED_EXTENSIONS", "Scan", "guess_kind", "iter_input_files", "read_document", "scan_inputs",
+           "unsupported"]
 
 # extension -> (format, module, reader). Readers are imported on first use: pdfplumber, pypdfium2
 # and python-docx cost ~90 ms to import, which commands that read no documents should not pay.
@@ -67,6 +68,19 @@ _UNSUPPORTED_HINTS = {
 # Facts and configuration that sit beside the documents in a submission folder (any case: Submission.YAML too).
 CONFIG_FILES = ("submission.yaml", "submission.yml", "overrides.yaml", "overrides.yml")
 _NOT_DOCUMENTS = set(CONFIG_FILES)
+
+
+def unsupported(path: pathlib.Path) -> str | None:
+    """Why a file is not a document any reader takes (its type), or None when a reader takes it. Such a file is
+    skipped and listed, not read: a stray `notes.tsv` or `draft.bak` is not a document that failed to read."""
+    ext = path.suffix.lower()
+    if ext in _READERS or ext in _CONVERTED:
+        return None
+    hint = _UNSUPPORTED_HINTS.get(ext)
+    kind = f"'{ext}'" if ext else "(no extension)"
+    return (f"{hint}; not read" if hint else
+            f"unsupported file type {kind}, not a document; not read (documents: "
+            f"{', '.join((*SUPPORTED_EXTENSIONS, *_CONVERTED))})")
 
 
 def read_bytes_bounded(path: pathlib.Path, limit: int) -> bytes:

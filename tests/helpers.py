@@ -9,7 +9,8 @@ import importlib.util
 from auditor.document import Document
 from auditor.engine import evaluate
 from auditor.inputs import validate_rows
-from auditor.models import Accreditation, Checklist, Examination, Finding, Requirement, SubmissionFacts
+from auditor.models import Checklist, Finding, SubmissionFacts
+from auditor.validate import SAMPLE_FACTS, facts_that_apply  # noqa: F401 - shared with the tests
 from extractors.text import read_markdown
 from tests.conftest import ROOT
 
@@ -17,31 +18,6 @@ from tests.conftest import ROOT
 def markdown_document(text: str, kind: str = "other", path: str = "example.md") -> Document:
     document = read_markdown(text.encode("utf-8"), path=path, sha256="", filename=path)
     return document.model_copy(update={"kind": kind})
-
-
-def facts_that_apply(requirement: Requirement) -> SubmissionFacts:
-    """Facts under which a conditional requirement applies, so its examples can be judged."""
-    values: dict = {}
-    for c in requirement.applies_if:
-        if c.fact == "months_licensed_on_march_1":
-            values["license_date"] = dt.date(2010, 1, 1)
-        elif c.fact in ("accreditation", "examination") and c.known is not False:
-            values[c.fact] = SAMPLE_FACTS[c.fact]
-        elif c.eq is not None:
-            values[c.fact] = c.eq
-        elif c.lt is not None:
-            values[c.fact] = int(c.lt) - 1
-        elif c.ge is not None:
-            values[c.fact] = int(c.ge)
-    return SubmissionFacts(**values)
-
-
-SAMPLE_FACTS = {
-    "accreditation": Accreditation(body="NCQA", onsite_survey_start=dt.date(2024, 11, 4),
-                                   onsite_survey_end=dt.date(2024, 11, 5), survey_report_received=dt.date(2025, 2, 10)),
-    "examination": Examination(notice_date=dt.date(2024, 9, 2), onsite_review_date=dt.date(2025, 1, 20),
-                               preliminary_findings_date=dt.date(2025, 2, 14)),
-}
 
 
 def judge(documents: list[Document], checklist: Checklist, requirement_id: str,

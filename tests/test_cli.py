@@ -176,6 +176,6 @@ def test_deadlines_command_and_ics(tmp_path):
     result = invoke("deadlines", str(SAMPLE), "--as-of", "2025-03-01", "--ics", str(ics), "--cure-days", "45")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("2025-03-01  within 30 days  1.06")
+    assert lines[0].startswith("2025-03-01  due within 30 days  1.06")  # status words for people (issue 13)
     assert "2025-04-15  corrective action" in result.output  # 45 days after the audit date
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")

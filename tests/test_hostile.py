@@ -231,10 +231,11 @@ def test_libreoffice_keeps_its_profile_and_home_in_the_temporary_folder(tmp_path
     ("overrides.yaml", h.yaml_alias_bomb().replace("hmo_name", "overrides"), "aliases expand"),
     ("submission.yaml", h.yaml_deep(), "nested more than 64 levels deep"),
     ("submission.yaml", "hmo_name: Soci\u00e9t\u00e9\n".encode("latin-1"), "not UTF-8 text (byte 0xe9 on line 1)"),
-    ("submission.yaml", "license_date: 2025-02-30\n", "license_date: Input should be a valid date"),
+    ("submission.yaml", "license_date: 2025-02-30\n",
+     "license_date: expected a date as YYYY-MM-DD (day value is outside expected range)"),
     ("overrides.yaml", "overrides:\n  - {requirement: 1.03-1.C, status: met, reason: x, reviewer: J,\n"
                        "     date: 2025-02-30}\n", "overrides[0].date: Input should be a valid date"),
-    ("submission.yaml", "hmo_name: 12345\n", "hmo_name: Input should be a valid string (got 12345)"),
+    ("submission.yaml", "hmo_name: 12345\n", "hmo_name: expected text (got 12345)"),
     ("submission.yaml", "- a\n- b\n", "expected facts as `name: value` lines"),
     ("submission.yaml", "members: " + "9" * 5000 + "\n", "a value cannot be read"),
 ], ids=["alias-bomb", "overrides-alias-bomb", "deep", "latin-1", "impossible-date", "overrides-impossible-date",
