@@ -448,5 +448,38 @@ def explain(checklist: str, requirement_id: str) -> None:
     click.echo(f"\nDeadline: {deadline.rule} ({deadline.clock})" if deadline else "\nDeadline: none set by this rule")
 
 
+def run() -> None:
+    """The console entry point: `main`, then an exit that skips the interpreter's teardown once the output is
+    flushed. Tearing down over 1,000 modules and spaCy's matchers took about 0.35 s after the report was written.
+    The normal exit is kept when flushing fails (a closed pipe: Python's own handling and exit code apply) or when
+    a child process or non-daemon thread is still alive (their atexit clean-up must run)."""
+    try:
+        main()
+        code: int | str | None = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        raise SystemExit(code)  # a message: printed, exit 1, as Python does
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if _others_alive():
+        raise SystemExit(code)
+    os._exit(code)
+
+
+def _others_alive() -> bool:
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return True
+    mp = sys.modules.get("multiprocessing")
+    return bool(mp is not None and mp.active_children())
+
+
 if __name__ == "__main__":
-    main()
+    run()
