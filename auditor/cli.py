@@ -402,21 +402,27 @@ def review(report_path: str, overrides_path: str, reviewer: str | None, statuses
               help="List every requirement id of this checklist with its citation and title.")
 def list_checklists(ids_of: str | None) -> None:
     """List the available checklists, their requirement counts and review profiles."""
-    from auditor.checklists import ChecklistError, checklist_files, load_checklist
+    from auditor.catalog import entry
+    from auditor.checklist_files import checklist_files
 
     if ids_of:
-        try:
-            checklist = load_checklist(ids_of)
-        except ChecklistError as exc:
-            raise click.UsageError(str(exc)) from exc
-        for r in checklist.requirements:
-            click.echo(f"{r.id:<14} {r.citation:<40} {r.title}")
+        for line in _catalog_entry(ids_of)["ids"]:
+            click.echo(line)
         return
     for name in sorted(checklist_files()):
-        checklist = load_checklist(name)
-        click.echo(f"{checklist.id:<16} {len(checklist.requirements):>3} requirements  {checklist.title}")
-        for key, profile in checklist.profiles.items():
-            click.echo(f"{'':<16}     --profile {key}: {profile.title}")
+        for line in entry(name)["summary"]:
+            click.echo(line)
+
+
+def _catalog_entry(checklist: str) -> dict:
+    """What is printed about a checklist: kept for a bundled one (auditor.catalog), loaded for a path."""
+    from auditor.catalog import build, entry
+    from auditor.checklist_files import ChecklistError
+
+    try:
+        return entry(checklist) or build(checklist)
+    except ChecklistError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command(epilog=EXIT_CODES)
@@ -424,28 +430,12 @@ def list_checklists(ids_of: str | None) -> None:
 @click.argument("requirement_id")
 def explain(checklist: str, requirement_id: str) -> None:
     """Show a requirement's text, citation, the evidence sought and its deadline rule."""
-    from auditor import checks
-    from auditor.checklists import ChecklistError, load_checklist, show_term
-
-    try:
-        loaded = load_checklist(checklist)
-    except ChecklistError as exc:
-        raise click.UsageError(str(exc)) from exc
-    requirement = loaded.requirement(requirement_id)
-    if requirement is None:
-        raise click.UsageError(f"{loaded.id} has no requirement {requirement_id!r}; "
+    known = _catalog_entry(checklist)
+    text = known["explain"].get(requirement_id)
+    if text is None:
+        raise click.UsageError(f"{known['id']} has no requirement {requirement_id!r}; "
                                f"see `hmo-audit checklists` for the checklists and their ids")
-    click.echo(f"{requirement.id}  {requirement.title}")
-    click.echo(f"Citation: {requirement.citation}")
-    click.echo(f"\nRule:\n  {requirement.text}")
-    for condition in requirement.applies_if:
-        click.echo(f"\nApplies only if: {condition.fact} "
-                   f"{'< ' + str(condition.lt) if condition.lt is not None else '= ' + str(condition.eq)}"
-                   f" ({condition.reason})")
-    click.echo("\nEvidence sought:")
-    click.echo(checks.describe(requirement.evidence, lambda ref: show_term(ref, loaded.terms), "  "))
-    deadline = requirement.deadline
-    click.echo(f"\nDeadline: {deadline.rule} ({deadline.clock})" if deadline else "\nDeadline: none set by this rule")
+    click.echo(text)
 
 
 def run() -> None:
