@@ -549,16 +549,15 @@ def may_hold_table(edges: list[Word], chars: list[tuple[Any, ...]],
     such as a banner's empty boxes, and reads their page's words as running text)."""
     # Text in a cell, tested as pdfplumber's Table.extract places characters (by their centre). Characters not
     # upright carry no position here, so a page with any counts as having text.
+    grids = [table for table in (_table_cells(edges) if groups is None else groups)
+             if len({cell[1] for cell in table}) >= 2 and len({cell[0] for cell in table}) >= 2]
+    if not grids:
+        return False
     if any(not ch[7] for ch in chars):
         inked: list[tuple[float, float]] | None = None
     else:
         inked = [((ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2) for ch in chars if not ch[0].isspace()]
-    for table in _table_cells(edges) if groups is None else groups:
-        if len({cell[1] for cell in table}) < 2 or len({cell[0] for cell in table}) < 2:
-            continue
-        if inked is None or _any_inside(inked, table):
-            return True
-    return False
+    return any(inked is None or _any_inside(inked, table) for table in grids)
 
 
 class _CharsPage:
@@ -588,8 +587,15 @@ def table_items(chars: list[tuple[Any, ...]], words: list[Word], drawn: _Drawn,
         x1, bottom = max(c[2] for c in group), max(c[3] for c in group)
         if any(x0 - 3 <= x <= x1 + 3 and top - 3 <= y <= bottom + 3 for x, y in drawn.spaces):
             return None
-    page = _CharsPage(chars)
-    return tables_and_words([Table(page, group) for group in groups], words, page_no, height)
+    tables = []
+    for group in groups:
+        # Each table sees only the characters whose centre is inside it: `Table.extract` tests every character of
+        # its page against every row, and a row's characters are all inside the table, so the cells are the same.
+        x0, top = min(c[0] for c in group), min(c[1] for c in group)
+        x1, bottom = max(c[2] for c in group), max(c[3] for c in group)
+        inside = [ch for ch in chars if x0 <= (ch[1] + ch[2]) / 2 < x1 and top <= (ch[3] + ch[4]) / 2 < bottom]
+        tables.append(Table(_CharsPage(inside), group))
+    return tables_and_words(tables, words, page_no, height)
 
 
 def _any_inside(points: list[tuple[float, float]], cells: list[tuple[float, float, float, float]]) -> bool:
