@@ -45,7 +45,10 @@ class Coverage(BaseModel):
     pages_read: int = 0
     characters: int = 0
     headings: int = 0
+    lists: int = 0  # list items
     tables: int = 0
+    # How the text was got when the file's own format was not read directly: "OCR", "converted from .doc".
+    read_as: str | None = None
 
 
 class Document(BaseModel):

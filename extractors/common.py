@@ -243,6 +243,7 @@ def finish_document(
         pages_read=len({b.page for b in clean if b.page is not None}),
         characters=sum(len(b.text) for b in clean),
         headings=len(headings),
+        lists=sum(1 for b in clean if b.kind == "list_item"),
         tables=len({b.table for b in clean if b.kind == "table_cell"}),
     )
     doc = Document(

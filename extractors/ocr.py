@@ -33,9 +33,12 @@ from pathlib import Path
 from auditor.document import Document
 
 from . import limits
-from .common import ReadError, one_line, run_tool
+from .common import ReadError, finish_document, one_line, run_tool
+from .text import decode_text
 
 FORMAT = "pdf+ocr"
+READ_AS = "OCR"
+LOOKAHEAD = 4
 JOBS = 2
 START_SECONDS = 60  # a time limit of START_SECONDS + PAGE_SECONDS a page: generous, but never hangs a run
 PAGE_SECONDS = 30
@@ -56,7 +59,8 @@ def install_hint() -> str:
 
 
 def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reason: str = "") -> Document:
-    """OCR the PDF and read tesseract's text; `reason` is the PDF reader's own refusal of the file."""
+    """OCR the PDF and read tesseract's text, with the headings the layout reader finds in the OCR'd PDF; `reason`
+    is the PDF reader's own refusal of the file."""
     from .text import read_plain_text
 
     mode = "--skip-text" if "no text layer" in reason else "--force-ocr"
@@ -69,14 +73,15 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
             "ocr_megapixels", f"OCR would rasterise page {page} at {pixels / 1e6:,.0f} megapixels ({how})"))
     limit = START_SECONDS + PAGE_SECONDS * max(pages, 1)
     with tempfile.TemporaryDirectory(prefix="hmo-audit-ocr-") as tmp:
-        source, sidecar = Path(tmp) / "in.pdf", Path(tmp) / "ocr.txt"
+        source, sidecar, layered = Path(tmp) / "in.pdf", Path(tmp) / "ocr.txt", Path(tmp) / "out.pdf"
         source.write_bytes(data)
         command = [
             sys.executable, "-m", "ocrmypdf", mode, "-j", str(min(JOBS, os.cpu_count() or 1)), "--quiet",
             "--invalidate-digital-signatures",  # nothing is handed back: only the text is kept
             "--max-image-mpixels", f"{megapixels:g}",
-            "--output-type", "none", "--sidecar", str(sidecar),
-            str(source), "-",
+            # The OCR'd PDF too (no PDF/A, no optimising): its text layer's line sizes give the headings.
+            "--output-type", "pdf", "--optimize", "0", "--sidecar", str(sidecar),
+            str(source), str(layered),
         ]
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
         memory = int(limits.get("ocr_memory_mb"))
@@ -90,10 +95,86 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
                 why = limits.exceeded("ocr_memory_mb", f"OCR ran out of memory ({why})")
             raise ReadError(one_line(f"{reason}; OCR failed ({why})"))
         text = sidecar.read_bytes()
-    if not text.strip():
-        raise ReadError(f"{reason}; OCR found no text on its {pages} page(s)")
-    document = read_plain_text(text, path=path, sha256=sha256, filename=filename)
-    return document.model_copy(update={"format": FORMAT, "pages": pages or document.pages})
+        if not text.strip():
+            raise ReadError(f"{reason}; OCR found no text on its {pages} page(s)")
+        headings = _layout_headings(layered, path=path, sha256=sha256, filename=filename)
+    marked, found = _mark_headings(decode_text(text), headings)
+    document = read_plain_text(marked.encode("utf-8"), path=path, sha256=sha256, filename=filename)
+    document = _with_headings(document, found, path=path, sha256=sha256, filename=filename)
+    coverage = document.coverage.model_copy(update={"read_as": READ_AS})
+    return document.model_copy(update={"format": FORMAT, "pages": pages or document.pages, "coverage": coverage})
+
+
+def _layout_headings(layered: Path, *, path: str, sha256: str, filename: str) -> list[tuple[str, int | None]]:
+    """The headings the PDF layout reader finds in the OCR'd PDF (text, level), in reading order: tesseract sizes
+    each line of the text layer to its line in the image, so a larger heading line reads as one, as in a
+    born-digital file. Only their text and level are used: the layer's words overlap where a line is skewed, so
+    the text itself comes from the sidecar. Empty when the layer cannot be read (the text is then read as before)."""
+    from .pdf import read_pdf
+
+    try:
+        document = read_pdf(layered.read_bytes(), path=path, sha256=sha256, filename=filename)
+    except (OSError, ReadError):
+        return []
+    return [(_norm(b.text), b.level) for b in document.blocks if b.kind == "heading"]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mark_headings(text: str, headings: list[tuple[str, int | None]]) -> tuple[str, list[tuple[str, int | None]]]:
+    """The sidecar with each line (or pair of lines) that the layout found as a heading set apart by blank lines,
+    so it becomes a paragraph of its own (tesseract often runs a heading into the text below it), and the
+    headings matched, in order. Matching walks both in reading order, skipping at most LOOKAHEAD layout
+    headings that match no line (a table row read as large text)."""
+    found: list[tuple[str, int | None]] = []
+    j = 0
+    pages = []
+    for page in text.replace("\r\n", "\n").split("\f"):
+        lines = page.split("\n")
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = _norm(lines[i])
+            pair = _norm(line + " " + lines[i + 1]) if i + 1 < len(lines) else None
+            match = None
+            for k in range(j, min(j + LOOKAHEAD, len(headings))):
+                if line and headings[k][0] == line:
+                    match, used = k, 1
+                    break
+                if pair and lines[i + 1].strip() and headings[k][0] == pair:
+                    match, used = k, 2
+                    break
+            if match is None:
+                out.append(lines[i])
+                i += 1
+                continue
+            out.extend(["", headings[match][0], ""])
+            found.append(headings[match])
+            j = match + 1
+            i += used
+        pages.append("\n".join(out))
+    return "\f".join(pages), found
+
+
+def _with_headings(document: Document, found: list[tuple[str, int | None]], *, path: str, sha256: str,
+                   filename: str) -> Document:
+    """The document with the matched headings' paragraphs made headings (at the layout's level), its sections,
+    title and kind worked out again."""
+    if not found:
+        return document
+    blocks = []
+    queue = list(found)
+    for block in document.blocks:
+        block = block.model_copy(update={"section": []})
+        if queue and block.kind in ("paragraph", "heading") and _norm(block.text) == queue[0][0]:
+            block.kind, block.level = "heading", block.level if block.kind == "heading" else queue[0][1] or 1
+            queue.pop(0)
+        blocks.append(block)
+    first_line = next((b.text for b in blocks), None)
+    return finish_document(path=path, sha256=sha256, fmt=document.format or "text", blocks=blocks,
+                           pages=document.pages, filename=filename, first_line=first_line)
 
 
 def _largest_raster(data: bytes) -> tuple[int, float, str] | None:

@@ -1,14 +1,16 @@
-"""PDF reader: pypdfium2 for text, pdfplumber where a page's tables need its layout.
+"""PDF reader: pypdfium2 for text and tables, pdfplumber only where pdfium's reading cannot stand in for it.
 
-Every page is read with pypdfium2 first (pdf_fast.py: ~10x faster than pdfplumber); pages that may hold a ruled table,
-rotated pages and pages whose glyphs have no Unicode mapping are read again with pdfplumber (`page_items`). Both give
-the same word records, so lines, paragraphs, headings, lists and running heads come out of the same code below.
-A file pdfium cannot open goes to pdfplumber whole, which reports what is wrong with it.
+Every page is read with pypdfium2 (pdf_fast.py: ~10x faster than pdfplumber), ruled tables too: pdfplumber's table
+finder runs on the ruling lines pdfium gives and its cell extraction on pdfium's characters, so a table page is
+parsed once (it used to be read again by pdfplumber, at ~80 ms a page, in a helper process where a core was free).
+Rotated pages, glyphs without a Unicode mapping, pages of too many drawn paths and tables with characters pdfium
+cannot place are read again with pdfplumber (`page_items`). Both give the same word and table records, so lines,
+paragraphs, headings, lists and running heads come out of the same code below. A file pdfium cannot open goes to
+pdfplumber whole, which reports what is wrong with it. `bench/same_output.py` compares the two readings.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 from collections import Counter, defaultdict
@@ -329,17 +331,12 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str 
             pdf.close()
         items, n_pages = _read_with_pdfplumber(data)
     else:
-        helper = _PlumberHelper(data) if _helper_pays(len(pdf)) else None
         try:
-            try:
-                pages = _read_with_pdfium(pdf, helper)
-            finally:
-                pdf.close()
-            n_pages = len(pages)
-            items = _merge(pages, data, helper)
+            pages = _read_with_pdfium(pdf)
         finally:
-            if helper is not None:
-                helper.close()
+            pdf.close()
+        n_pages = len(pages)
+        items = _merge(pages, data)
     items = _drop_running_heads(items, n_pages)
     lines = [i for i in items if isinstance(i, Line)]
     _check_decodable(lines)
@@ -386,13 +383,12 @@ def _probe_text_layer(pdf: pdfium.PdfDocument) -> None:
 
 @dataclass
 class _Page:
-    lines: list[Line] | None = None  # pdfium's reading, when it stands
+    lines: list[Item] | None = None  # pdfium's reading (lines, and tables where it found them), when it stands
     fallback: FastPage | None = None  # for pdfplumber to read (pdfium's words kept, should pdfplumber fail)
 
 
-def _read_with_pdfium(pdf: pdfium.PdfDocument, helper: _PlumberHelper | None = None) -> list[_Page]:
-    """Every page through pdf_fast, with the scan check on the way; pages pdfplumber must read go to `helper`
-    as they are found, when there is one.
+def _read_with_pdfium(pdf: pdfium.PdfDocument) -> list[_Page]:
+    """Every page through pdf_fast (tables included), with the scan check on the way.
 
     A page's words become lines at once (a page's words take several times the memory of its lines).
     """
@@ -410,10 +406,10 @@ def _read_with_pdfium(pdf: pdfium.PdfDocument, helper: _PlumberHelper | None = N
             check_size(total_chars, 0)  # stop a document over the characters limit at the page that passes it
             if fast.chars < 400 and _looks_scanned(page, fast.chars):
                 image_pages += 1
-            if fast.words is None:
+            if fast.items is not None:
+                pages.append(_Page(lines=fast.items))
+            elif fast.words is None:
                 pages.append(_Page(fallback=fast))
-                if helper is not None:
-                    helper.submit(i)
             else:
                 pages.append(_Page(lines=order_lines(fast.words, fast.page_no, fast.height)))
         finally:
@@ -422,13 +418,13 @@ def _read_with_pdfium(pdf: pdfium.PdfDocument, helper: _PlumberHelper | None = N
     return pages
 
 
-def _merge(pages: list[_Page], data: bytes, helper: _PlumberHelper | None = None) -> list[Item]:
+def _merge(pages: list[_Page], data: bytes) -> list[Item]:
     """pdfium's pages as they are; the others from pdfplumber, or from pdfium's words should pdfplumber fail on them."""
     wanted = {i for i, page in enumerate(pages) if page.lines is None}
     slow: dict[int, list[Item]] = {}
     if wanted:
         try:
-            slow = helper.results(wanted) if helper is not None else _plumber_pages(data, wanted)
+            slow = _plumber_pages(data, wanted)
         except ReadError:
             slow = {}  # pdfminer cannot open what pdfium could: pdfium's words it is
     items: list[Item] = []
@@ -498,94 +494,6 @@ class _PlumberReader:
     def close(self) -> None:
         if self.pdf is not None:
             self.pdf.close()
-
-
-# ---------------------------------------------------------------- pdfplumber's pages in a second process
-#
-# pdfplumber needs ~60 ms a page where pdfium needs ~8, so on a long document with tables here and there its pages are
-# a third of the reading time. With a second core free they are read in a forked process while this one goes on
-# through the other pages with pdfium: each page is read by the same code either way, so the document comes out the
-# same. Not for short documents (starting the process would cost more than it saves), not inside a worker process
-# (`hmo-audit batch` already keeps the cores busy), not where threads run (forking them is unsafe), only on Linux
-# (where forking is cheap and safe; macOS's system libraries are not fork-safe) and only with a core to spare: on a
-# 2-core machine whose other core was busy, the helper made reading ~10% slower instead of ~35% faster.
-
-_HELPER_MIN_PAGES = 40
-
-
-def _helper_pays(n_pages: int) -> bool:
-    import multiprocessing
-    import os
-    import threading
-
-    if n_pages < _HELPER_MIN_PAGES or not hasattr(os, "sched_getaffinity"):
-        return False
-    cpus = len(os.sched_getaffinity(0))
-    # The load average counts this process too: below cpus - 0.5, about one core is idle.
-    return (cpus > 1 and os.getloadavg()[0] < cpus - 0.5
-            and multiprocessing.parent_process() is None and threading.active_count() == 1)
-
-
-_helper_reader: _PlumberReader | None = None  # in the helper process: the file, opened once
-
-
-def _helper_start(data: bytes) -> None:
-    global _helper_reader
-    _helper_reader = _PlumberReader(data)
-
-
-def _helper_page(i: int) -> tuple[str, list[Item] | None]:
-    """("page", items or None) or ("unreadable", None) when pdfplumber cannot open the file."""
-    assert _helper_reader is not None
-    try:
-        return "page", _helper_reader.page(i)
-    except ReadError:
-        return "unreadable", None
-
-
-class _PlumberHelper:
-    """Pages handed to pdfplumber in a second process as the pdfium pass finds them; started at the first one."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pool: Any = None
-        self.futures: dict[int, Any] = {}
-
-    def submit(self, i: int) -> None:
-        if self.pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # fork: the process starts with this one's modules and the file's bytes, nothing is pickled to it.
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_helper_start, initargs=(self.data,))
-        # A process gone (BrokenProcessPool) takes no more pages: `results` reads this one here.
-        with contextlib.suppress(Exception):
-            self.futures[i] = self.pool.submit(_helper_page, i)
-
-    def results(self, wanted: set[int]) -> dict[int, list[Item]]:
-        """As `_plumber_pages(data, wanted)`; pages the helper did not deliver are read here."""
-        found: dict[int, list[Item]] = {}
-        missing: set[int] = set()
-        for i in sorted(wanted):
-            future = self.futures.get(i)
-            try:
-                kind, items = future.result() if future is not None else ("missing", None)
-            except Exception:  # noqa: BLE001 - the process died (killed, out of memory): read its pages here
-                kind, items = "missing", None
-            if kind == "unreadable":
-                raise ReadError("pdfplumber cannot open the file")
-            if kind == "missing":
-                missing.add(i)
-            elif items is not None:
-                found[i] = items
-        if missing:
-            found.update(_plumber_pages(self.data, missing))
-        return dict(sorted(found.items()))
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_with_pdfplumber(data: bytes) -> tuple[list[Item], int]:

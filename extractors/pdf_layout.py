@@ -216,9 +216,19 @@ def _set_column_extents(lines: list[Line]) -> None:
 
 def page_items(page: Any, page_no: int) -> list[Item]:
     """Everything readable on one pdfplumber page, in reading order: its tables and the words outside them."""
+    # A tolerance relative to font size keeps tightly set small capitals ("FOR FURTHER INFORMATION")
+    # apart; splitting on font changes keeps footnote markers off the words they follow.
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance_ratio=0.2)
+    return tables_and_words(page.find_tables(), words, page_no, float(page.height))
+
+
+def tables_and_words(found: Any, words: list[Word], page_no: int, page_height: float) -> list[Item]:
+    """A page's items from its tables (pdfplumber `Table`s: `extract()` and `bbox`) and its words: the tables kept,
+    the words outside them as lines, in reading order. Both readers end here (pdf_fast builds the tables from
+    pdfium's characters and ruling lines)."""
     tables: list[TableItem] = []
     bboxes: list[tuple[float, float, float, float]] = []
-    for table in page.find_tables():
+    for table in found:
         rows = table.extract()
         # A 1-row or 1-column "table" is a box drawn round text; keep that text as running text.
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
@@ -227,13 +237,10 @@ def page_items(page: Any, page_no: int) -> list[Item]:
             continue
         tables.append(TableItem(page=page_no, top=float(table.bbox[1]), rows=rows))
         bboxes.append(tuple(float(v) for v in table.bbox))  # type: ignore[arg-type]
-    # A tolerance relative to font size keeps tightly set small capitals ("FOR FURTHER INFORMATION")
-    # apart; splitting on font changes keeps footnote markers off the words they follow.
-    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance_ratio=0.2)
     words = [
         w for w in words if w.get("upright", True) and w["text"].strip() and not any(_inside(w, b) for b in bboxes)
     ]
-    return reading_order(order_lines(words, page_no, float(page.height)), tables)
+    return reading_order(order_lines(words, page_no, page_height), tables)
 
 
 def reading_order(lines: list[Line], tables: list[TableItem]) -> list[Item]:

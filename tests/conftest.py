@@ -20,6 +20,18 @@ def _run_from_the_repository_root():
     os.chdir(previous)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalog_cache_of_its_own(tmp_path_factory):
+    """`checklists` and `explain` keep what they print in a cache folder: the tests' own, not the user's."""
+    previous = os.environ.get("HMO_AUDIT_CACHE_HOME")
+    os.environ["HMO_AUDIT_CACHE_HOME"] = str(tmp_path_factory.mktemp("catalog-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("HMO_AUDIT_CACHE_HOME", None)
+    else:
+        os.environ["HMO_AUDIT_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def sample_report():
     from auditor.api import audit

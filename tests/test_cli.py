@@ -108,6 +108,31 @@ def test_help_checklists_and_explain_do_not_import_spacy():
     assert out.split() == ["False", "False"]
 
 
+def _entry_point(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    """The console script's own function, in a process of its own (it ends the process)."""
+    code = "import sys; from auditor.cli import run; sys.argv[0] = 'hmo-audit'; run()"
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-c", code, *args], text=True, check=False, **streams)
+
+
+def test_entry_point_flushes_output_and_keeps_exit_codes(tmp_path):
+    listed = _entry_point("checklists")
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[0].startswith("bcbsil-qi27")
+    assert listed.stdout.endswith("\n")
+    unknown = _entry_point("explain", "maine-ch109", "no-such-id")
+    assert unknown.returncode == 2
+    assert "has no requirement 'no-such-id'" in unknown.stderr
+    out = tmp_path / "report.json"
+    audited = _entry_point(*AUDIT, "--format", "json", "--fail-on", "not_met", "-o", str(out))
+    assert audited.returncode == 1  # the sample has gaps: the findings code survives the fast exit
+    assert json.loads(out.read_text())["as_of"] == "2025-03-01"
+    with (tmp_path / "piped.json").open("w") as sink:  # a file as standard output: nothing lost in its buffer
+        to_file = _entry_point(*AUDIT, "--format", "json", stdout=sink, stderr=subprocess.PIPE)
+    assert to_file.returncode == 0
+    assert json.loads((tmp_path / "piped.json").read_text())["as_of"] == "2025-03-01"
+
+
 def test_checklists_ids_lists_every_requirement_with_citation():
     result = invoke("checklists", "--ids", "maine-ch109")
     assert result.exit_code == 0

@@ -352,7 +352,7 @@ def _page_reasons(path: Path) -> list[str]:
         page = pdf[i]
         fast = read_page(page, i + 1)
         page.close()
-        reasons.append(fast.reason)
+        reasons.append("tables read here" if fast.items is not None else fast.reason)
     pdf.close()
     return reasons
 
@@ -364,9 +364,9 @@ def test_pdf_fast_path_gives_the_blocks_pdfplumber_gives(path: Path) -> None:
     assert _layout(fast) == _layout(_read_pdf(path, "pdfplumber"))
 
 
-def test_pdf_fast_path_reads_text_pages_itself_and_table_pages_with_pdfplumber(plan_pdf: Path) -> None:
+def test_pdf_fast_path_reads_text_pages_and_table_pages_itself(plan_pdf: Path) -> None:
     # Page 1 holds the ruled table; page 2 is text only.
-    assert _page_reasons(plan_pdf) == ["ruling lines that may form a table", ""]
+    assert _page_reasons(plan_pdf) == ["tables read here", ""]
     assert _layout(_read_pdf(plan_pdf, "auto")) == _layout(_read_pdf(plan_pdf, "pdfplumber"))
 
 
@@ -454,7 +454,7 @@ def test_pdf_fast_path_columns_running_heads_and_rules(tmp_path: Path) -> None:
     assert _block(doc, "Review the annual work plan.").section == ["1. Program Structure", "Committee Structure"]
 
 
-def test_pdf_fast_path_hands_grids_and_rotated_pages_to_pdfplumber(tmp_path: Path) -> None:
+def test_pdf_fast_path_reads_grids_and_hands_rotated_pages_to_pdfplumber(tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
     pdf = FPDF(unit="pt", format="letter")
@@ -470,9 +470,10 @@ def test_pdf_fast_path_hands_grids_and_rotated_pages_to_pdfplumber(tmp_path: Pat
         pdf.text(72, 200, "Rates are reported to the committee each quarter.")
     grid = tmp_path / "grid.pdf"
     pdf.output(str(grid))
-    assert _page_reasons(grid) == ["ruling lines that may form a table"] * 2
+    assert _page_reasons(grid) == ["tables read here"] * 2
     doc = _read_pdf(grid, "auto")
     assert _cells(doc) == {(0, 0): "Measure", (0, 1): "Rate", (1, 0): "Timely access", (1, 1): "87%"}
+    assert doc.model_dump() == _read_pdf(grid, "pdfplumber").model_dump()
 
     # The same grid with nothing in its cells (a banner's boxes): pdfplumber's reader keeps no table, so no need.
     empty = FPDF(unit="pt", format="letter")
@@ -497,7 +498,7 @@ def test_pdf_fast_path_hands_grids_and_rotated_pages_to_pdfplumber(tmp_path: Pat
 
 
 def _long_pdf_with_grids(path: Path, pages: int = 45) -> None:
-    """Prose on every page and a ruled 2 x 2 grid on every ninth: long enough for pdfplumber's helper process."""
+    """Prose on every page and a ruled 2 x 2 grid on every ninth."""
     pdf = FPDF(unit="pt", format="letter")
     for n in range(pages):
         pdf.add_page()
@@ -516,51 +517,33 @@ def _long_pdf_with_grids(path: Path, pages: int = 45) -> None:
     pdf.output(str(path))
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper process is forked")
-def test_pdf_helper_process_reads_the_same_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """pdfplumber's pages read in a second process (long documents, 2+ cores) give the document read in one."""
+def test_pdf_tables_are_read_in_the_fast_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ruled grids come out of pdfium's pass (no page goes to pdfplumber), cell for cell as pdfplumber reads them."""
     from extractors import pdf as pdf_reader
 
     path = tmp_path / "long.pdf"
     _long_pdf_with_grids(path)
-    submitted: list[int] = []
-    submit = pdf_reader._PlumberHelper.submit
-    monkeypatch.setattr(pdf_reader._PlumberHelper, "submit", lambda self, i: (submitted.append(i), submit(self, i)))
-    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: True)  # whatever the cores and the load
-    with_helper = _read_pdf(path, "auto")
-    assert submitted == [4, 13, 22, 31, 40]
-    assert len({(b.table, b.row, b.col) for b in with_helper.blocks if b.kind == "table_cell"}) == 20
-    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: False)
-    assert with_helper.model_dump() == _read_pdf(path, "auto").model_dump()
+    reference = _read_pdf(path, "pdfplumber")
+
+    def no_pdfplumber(data, wanted):
+        raise AssertionError(f"pages {sorted(wanted)} were sent to pdfplumber")
+
+    monkeypatch.setattr(pdf_reader, "_plumber_pages", no_pdfplumber)
+    fast = _read_pdf(path, "auto")
+    cells = [(b.page, b.row, b.col, b.text) for b in fast.blocks if b.kind == "table_cell"]
+    assert len(cells) == 20 and (5, 1, 1, "54%") in cells and (41, 0, 0, "Measure") in cells
+    assert fast.model_dump() == reference.model_dump()
 
 
-def _die(page: int) -> None:
-    os._exit(1)  # as a helper process killed mid-page (out of memory, say)
+def test_pdf_table_page_with_a_space_pdfium_left_out_goes_to_pdfplumber() -> None:
+    from extractors.pdf_fast import _Drawn, table_items
 
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper process is forked")
-def test_pdf_helper_process_dying_leaves_its_pages_to_this_one(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from extractors import pdf as pdf_reader
-
-    path = tmp_path / "long.pdf"
-    _long_pdf_with_grids(path)
-    expected = _read_pdf(path, "auto").model_dump()
-    monkeypatch.setattr(pdf_reader, "_helper_pays", lambda n_pages: True)
-    monkeypatch.setattr(pdf_reader, "_helper_page", _die)
-    assert _read_pdf(path, "auto").model_dump() == expected
-    # The process gone before the next page is handed over: that page is read here as well.
-    helper = pdf_reader._PlumberHelper(path.read_bytes())
-    helper.submit(4)
-    from concurrent.futures.process import BrokenProcessPool
-
-    with pytest.raises(BrokenProcessPool):
-        helper.futures[4].result()
-    helper.submit(13)
-    assert 13 not in helper.futures
-    found = helper.results({4, 13})
-    helper.close()
-    assert sorted(found) == [4, 13]
+    chars = [("A", 80.0, 86.0, 300.0, 310.0, 10.0, "Helvetica", True)]
+    group = [(72.0, 290.0, 222.0, 320.0), (222.0, 290.0, 372.0, 320.0)]
+    assert table_items(chars, [], _Drawn(edges=[], spaces=[(100.0, 300.0)]), [group], 1, 792.0) is None
+    assert table_items(chars, [], _Drawn(edges=[], spaces=[]), [group], 1, 792.0) is not None
+    turned = [(*chars[0][:7], False)]
+    assert table_items(turned, [], _Drawn(edges=[], spaces=[]), [group], 1, 792.0) is None
 
 
 def _columns_pdf_bytes(tmp_path: Path) -> bytes:

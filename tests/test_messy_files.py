@@ -131,10 +131,19 @@ def _assert_minutes(document) -> None:
 
 
 @needs_antiword
-def test_legacy_doc_through_antiword() -> None:
+def test_legacy_doc_through_antiword(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(legacy_doc, "converters", lambda: {"antiword": shutil.which("antiword")})
     document = read("committee-minutes-1998.doc")
     _assert_minutes(document)
     assert document.pages is None  # antiword marks no page breaks
+    assert document.coverage.read_as is None  # its text is the .doc's own
+
+
+@needs_libreoffice
+def test_legacy_doc_is_read_through_libreoffice_first() -> None:
+    document = read("committee-minutes-1998.doc")
+    _assert_minutes(document)
+    assert document.coverage.read_as == legacy_doc.READ_AS == "converted from .doc"
 
 
 @needs_libreoffice

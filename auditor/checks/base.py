@@ -76,7 +76,18 @@ class EvalContext:
         """The same context seeing only the given passages (one item of an `each` check)."""
         sub = copy.copy(self)
         sub.allowed = passages if self.allowed is None else passages & self.allowed
-        sub.with_term = {t: [i for i in found if i in sub.allowed] for t, found in self.with_term.items()}
+        # From the unit's own passages, not by filtering every term's list over the whole corpus (which made
+        # evaluation grow with the square of the document): the same lists, in the same order, as those were;
+        # only the terms none of its passages holds have no entry (every check reads `with_term.get`).
+        with_term: dict[str, list[int]] = {}
+        all_passages, documents = self.corpus.passages, self.corpus.documents
+        for i in sorted(sub.allowed):
+            passage = all_passages[i]
+            if documents[passage.doc].kind in self.ignore_kinds:
+                continue
+            for term in passage.terms:
+                with_term.setdefault(term, []).append(i)
+        sub.with_term = with_term
         return sub
 
     @staticmethod

@@ -7,30 +7,28 @@ different studies do not make one complete study.
 from __future__ import annotations
 
 from auditor.checks.base import CheckResult, EvalContext
+from auditor.checks.index import index
 from auditor.models import EachCheck
 
 
 def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
     """(name, passages) of each section or document that the check is about, in document order."""
     corpus = ctx.corpus
+    at = index(corpus)
     wanted = set(ctx.keys(check.where))
     found: list[tuple[str, set[int]]] = []
     if check.unit == "document":
         for d, terms in sorted(corpus.title_terms.items()):
             if terms & wanted:
-                members = {i for i, p in enumerate(corpus.passages) if p.doc == d and not ctx.ignored(i)}
+                members = {i for i in at.in_doc.get(d, []) if not ctx.ignored(i)}
                 if members:
                     found.append((corpus.documents[d].title or corpus.documents[d].path, members))
         return found
-    in_doc: dict[int, list[int]] = {}
-    for j, p in enumerate(corpus.passages):
-        in_doc.setdefault(p.doc, []).append(j)
-    for i, heading in enumerate(corpus.passages):
-        if heading.kind != "heading" or ctx.ignored(i) or not heading.terms & wanted:
+    for i in at.headings:
+        heading = corpus.passages[i]
+        if ctx.ignored(i) or not heading.terms & wanted:
             continue
-        path = heading.section_key[1]
-        members = {j for j in in_doc[heading.doc]
-                   if corpus.passages[j].section_key[1][:len(path)] == path and not ctx.ignored(j)}
+        members = {j for j in at.below(heading.doc, heading.section_key[1]) if not ctx.ignored(j)}
         found.append((heading.text, members))
     # Keep the innermost units: "Studies" above "Study 1" and "Study 2" is not a study itself.
     return [(name, m) for name, m in found if not any(other < m for _, other in found)]

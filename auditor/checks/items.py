@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.checks.base import EvalContext
+from auditor.checks.index import index
 
 MAX_ITEM_WORDS = 20
 # In a list of named topics (`names`), a bullet that is a whole sentence ("Preventive topics are chosen for our
@@ -306,10 +307,21 @@ def _shows(ctx: EvalContext, item: Item, shows: set[str]) -> bool:
     name = _words(item.text.split(" | ")[0])
     if name.count(" ") < 1:
         return True
-    for heading in corpus.passages:
-        if heading.kind != "heading" or f" {name} " not in f" {_words(heading.text)} ":
+    at = index(corpus)
+    words = _heading_words(ctx)
+    for i in at.headings:
+        if f" {name} " not in words[i]:
             continue
-        path = heading.section_key[1]
-        under = [p for p in corpus.passages if p.doc == heading.doc and p.section_key[1][:len(path)] == path]
-        return any(p.terms & shows for p in under)
+        heading = corpus.passages[i]
+        return any(corpus.passages[j].terms & shows for j in at.below(heading.doc, heading.section_key[1]))
     return True
+
+
+def _heading_words(ctx: EvalContext) -> dict[int, str]:
+    """Each heading's words, padded for whole-word search: worked out once per corpus, not once per item."""
+    found = ctx.corpus.__dict__.get("_heading_words")
+    if found is None:
+        passages = ctx.corpus.passages
+        found = {i: f" {_words(passages[i].text)} " for i in index(ctx.corpus).headings}
+        ctx.corpus.__dict__["_heading_words"] = found
+    return found
