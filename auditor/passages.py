@@ -243,7 +243,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            elif echo is not None and unit.kind == "text" and (echo.restates(text) or (
+            elif echo is not None and unit.kind == "text" and (echo.restates(text) or echo.echoes_standard(text) or (
                     any("pointer" in k for k in kinds) and _points(sdoc, marks, start, end)
                     and echo.paraphrases(text))):
                 passage.statement = "restates_rule"

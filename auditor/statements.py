@@ -70,7 +70,10 @@ def _rules():
 
 
 # How often: a sentence that says it describes a recurring practice, whatever its tense.
-_RECURRING = re.compile(r"\b(?:annual(?:ly)?|each|every|yearly|quarterly|monthly|weekly|biennial(?:ly)?|periodically|"
+# "each"/"every" only of a time ("each year", "every other quarter"): "once a year of claims is in for each practice"
+# recurs nothing.
+_RECURRING = re.compile(r"\b(?:annual(?:ly)?|(?:each|every)(?:\s+\w+)?\s+(?:year|quarter|month|week|day|meeting|cycle|"
+                        r"period|session|review)s?|yearly|quarterly|monthly|weekly|biennial(?:ly)?|periodically|"
                         r"at least once|ongoing basis|routinely|regularly)\b", re.IGNORECASE)
 # A year after the audit's year, where a sentence says something begins then or is planned for then.
 _FUTURE_LEAD = ("beginning", "starting", "commencing", "effective", "from", "planned", "scheduled", "slated",
@@ -170,6 +173,7 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
         if own:
             for i in range(cue_start, cue_end):
                 marks.setdefault(i, set()).add(kind)
+    _chained(doc, graph.modifiers, marks)
     _copular_negation(doc, marks)
     _reach_subject(doc, graph.modifiers, marks)
     return {i: frozenset(k) for i, k in marks.items()}
@@ -204,6 +208,28 @@ def _reach_subject(doc, modifiers, marks: dict[int, set[str]]) -> None:
             if token.text in (";", ":", "|") or (token.lower_ in ("and", "but", "or", "while", "which", "who", "that")
                                                 and j > sent.start and doc[j - 1].text == ","):
                 break
+            marks.setdefault(j, set()).add(kind)
+
+
+def _chained(doc, modifiers, marks: dict[int, set[str]]) -> None:
+    """"A workgroup may be convened as needed to look at barriers": ConText ends a cue's scope at the next cue of its
+    own kind, which is right when that cue reaches forward in its turn ("no X, no Y"); a backward cue ("as needed")
+    does not, and the words after it are left unmarked. A forward cue cut so runs on past the backward one, to its
+    own limit, the sentence's end or a terminating cue."""
+    for modifier in modifiers:
+        if modifier.direction not in ("FORWARD", "BIDIRECTIONAL"):
+            continue
+        kind = modifier.category.lower()
+        end = modifier.scope_span[1]
+        cut = next((o for o in modifiers if o is not modifier and o.category == modifier.category
+                    and o.direction == "BACKWARD" and o.modifier_span[0] == end), None)
+        if cut is None or kind not in KINDS:
+            continue
+        sent = doc[modifier.modifier_span[0]].sent
+        reach = modifier.max_scope
+        limit = sent.end if reach is None else min(sent.end, modifier.modifier_span[1] + reach)
+        stops = [o.modifier_span[0] for o in modifiers if o.direction == "TERMINATE" and o.modifier_span[0] >= end]
+        for j in range(cut.modifier_span[1], min([limit, *stops])):
             marks.setdefault(j, set()).add(kind)
 
 
@@ -245,6 +271,9 @@ _STOP = frozenset([
     "some", "very", "being", "both", "either", "through"
 ])
 # The rule's generic actor, and the marks of a quotation: a sentence that says "the HMO shall" speaks for no plan.
+# The rule's measures of adequacy: a plan that repeats them has said it complies, not how.
+_YARDSTICK = frozenset({"appropriate", "appropriately", "necessary", "needed", "adequate", "adequately", "timely",
+                        "competent", "sufficient", "reasonable"})
 _GENERIC_ACTOR = re.compile(r"\b(HMOs?|health maintenance organi[sz]ations?|carriers?)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"^\s*[\"“'‘]|[\"”'’]\s*$")
 _MODAL = re.compile(r"\b(shall|must)\b", re.IGNORECASE)
@@ -335,6 +364,26 @@ class RuleEcho:
         passage says only what the rule asks."""
         of_passage, of_rule, overlap = self._best(text)
         return overlap >= 5 and of_rule >= 0.6 and of_passage >= 0.5
+
+    def echoes_standard(self, text: str) -> bool:
+        """Most of one rule sentence, keeping the rule's own yardstick ("on an appropriate rationale", "the necessary
+        resources", "in a timely and competent manner") and adding no figure of its own: the passage says the plan
+        meets the standard in the standard's words, not what it does to meet it."""
+        if re.search(r"\d", text):
+            return False
+        words = _content(text)
+        if len(words) < 4:
+            return False
+        shared: dict[int, int] = {}
+        for w in words:
+            for i in self.index.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        for i, overlap in shared.items():
+            rule = self.sentences[i]
+            if (overlap >= 5 and overlap / len(rule) >= 0.6 and overlap / len(words) >= 0.5
+                    and words & rule & _YARDSTICK):
+                return True
+        return False
 
     def cites_or_echoes(self, text: str) -> bool:
         """A cell that cites the rule or quotes most of a rule sentence: a crosswalk's question."""

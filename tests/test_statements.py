@@ -149,3 +149,33 @@ def test_a_heading_is_evidence_only_over_a_body_that_says_something():
     assert finding.status == "partial" and "heading" in finding.missing[0]
     text = "# Evaluation\n\n## Board of Directors approval of the program\n\nThe vote was unanimous on 3 March 2025.\n"
     assert run(PHRASE, (text, "other")).status == "met"
+
+
+def test_an_option_runs_on_past_a_second_option_cue():
+    # "may ... as needed": ConText ends "may" at "as needed", whose scope runs backward; the words after it are
+    # still the option's
+    text = "A workgroup of the Board of Directors may be convened as needed to approve the program."
+    assert run(PHRASE, (text, "other")).status == "partial"
+    text = "A workgroup may be convened as needed; the Board of Directors approves the program."
+    assert run(PHRASE, (text, "other")).status == "met"
+
+
+def test_each_of_a_thing_is_no_recurrence_but_each_of_a_time_is():
+    text = "The Board of Directors will approve the program starting in 2026, once data are in for each practice."
+    assert run(PHRASE, (text, "other")).status == "partial"
+    # "each year" is a time: a standing commitment
+    evidence = {"type": "phrase", "all": [["work plan"]]}
+    assert run(evidence, ("The plan will develop a work plan for each practice each year.", "other")).status == "met"
+    assert run(evidence, ("The plan will develop a work plan for each practice.", "other")).status == "partial"
+
+
+def test_the_rule_s_own_yardstick_repeated_is_the_rule_s_words():
+    from auditor.statements import RuleEcho
+
+    echo = RuleEcho(["The HMO shall choose study topics that have been selected as a priority area for study based "
+                     "on an appropriate rationale."], [])
+    assert echo.echoes_standard("Study topics are selected as priority areas for study on an appropriate rationale.")
+    # the plan's own reason, in the rule's vocabulary, is the plan's statement
+    assert not echo.echoes_standard("Study topics are selected as priority areas for study when 5% or more of "
+                                    "members have the condition.")
+    assert not echo.echoes_standard("The QMC selects study topics from the member complaint and HEDIS trends.")
