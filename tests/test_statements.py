@@ -107,6 +107,11 @@ def test_a_year_after_the_audit_led_by_a_start_word_is_a_plan_but_a_recurring_pr
     ("Members see the Board of Directors approve the program at its open meeting.", "met"),
     ("The approval of the program by the Board of Directors is presented in a separate report.", "partial"),
     ("The Board of Directors approves the program at its discretion.", "partial"),
+    # what is said is another document's
+    ("Approval of the program by the Board of Directors is handled under the Governance Policy (GOV-2).", "partial"),
+    ("The steps by which the Board of Directors approves the program are those in Attachment 4 of the Governance "
+     "Plan.", "partial"),
+    ("The Board of Directors approves the program under its bylaws, which are incorporated by reference.", "partial"),
 ])
 def test_pointers_and_discretion(text, status):
     assert run(PHRASE, (text, "other")).status == status
