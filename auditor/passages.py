@@ -168,6 +168,12 @@ _PLACEHOLDER_CELL = re.compile(
     r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?\.?$", re.IGNORECASE)
 
 
+# A sentence's value after its label that is only a status, not content: "Barriers to improvement: ongoing review.",
+# "Overall: on track." (a cell's placeholders, and a few status words a sentence uses the same way)
+_STATUS_ONLY = re.compile(r"^(?:ongoing review|under review|on track|to follow|being (?:finalized|developed|"
+                          r"drafted|updated|prepared)|(?:still )?in draft)\.?$", re.IGNORECASE)
+
+
 def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statements.RuleEcho | None = None,
                  role_terms: dict[str, list[str]] | None = None, given_names: dict[str, list[str]] | None = None,
                  hmo_name: str | None = None, as_of_year: int | None = None) -> Corpus:
@@ -216,7 +222,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                               context=" > ".join([*block.section, unit.header] if unit.header else block.section),
                               block_kind=block.kind, row=block.row, lead_terms=lead_terms)
             asked: set[str] = set()
+            hollow_label = bool(lead and unit.kind == "text" and _hollow_value(sdoc[lead + 1:end].text))
             for name, s, k in inside:
+                if hollow_label:
+                    k = k | {"placeholder"}  # "Overall effectiveness: to be finalized": the label's subject is not said
                 if s in question_tokens:
                     asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
                     continue
@@ -262,6 +271,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 base = sdoc[start].idx + (len(sdoc[start:end].text) - len(sdoc[start:end].text.lstrip()))
                 passage.marks = [(sdoc[i].idx - base, sdoc[i].idx - base + len(sdoc[i].text), k)
                                  for i, k in sorted(marks.items()) if start <= i < end]
+            if hollow_label:
+                passage.marks = [(0, len(text), frozenset({"placeholder"}))]
             passages.append(passage)
             if unit.header_cells:
                 for col, cell in unit.header_cells.items():
@@ -377,6 +388,11 @@ def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
 # A column saying whether the row's item is in effect: approved, adopted, reviewed (by a committee), effective.
 _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|review(?:ed)?|implemented)\b",
                                re.IGNORECASE)
+
+
+def _hollow_value(value: str) -> bool:
+    value = value.strip()
+    return bool(_PLACEHOLDER_CELL.match(value) or _STATUS_ONLY.match(value))
 
 
 def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:

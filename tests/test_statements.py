@@ -184,3 +184,12 @@ def test_the_rule_s_own_yardstick_repeated_is_the_rule_s_words():
     assert not echo.echoes_standard("Study topics are selected as priority areas for study when 5% or more of "
                                     "members have the condition.")
     assert not echo.echoes_standard("The QMC selects study topics from the member complaint and HEDIS trends.")
+
+
+@pytest.mark.parametrize("value", ["ongoing review", "under review", "to follow", "being finalized", "TBD"])
+def test_a_label_whose_value_is_only_a_status_says_nothing_of_its_subject(value):
+    text = f"Board of Directors approval: {value}."
+    assert run(PHRASE, (text, "other")).status == "partial"
+    # and it is no body for a heading that names the subject
+    heading = f"## Board of Directors approval of the program\nApproval: {value}.\n"
+    assert run(PHRASE, (heading, "other")).status != "met"
