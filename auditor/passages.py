@@ -258,6 +258,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
+            elif unit.kind == "text" and statements.bare_verdict(text):
+                # "The QI Program was judged effective for 2024.": the conclusion, without the evaluation behind it
+                passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"verdict"} for t in passage.terms}
+                passage.asserted = set()
             elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph" and _is_label(text)):
                 # A label of a few words standing as a sentence ("Delegated functions.") names a subject; it says
                 # nothing of it. (A heading's words do count: with the body under it they say what the section is.)

@@ -22,7 +22,7 @@ from importlib import resources
 import yaml
 
 KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "received", "restates_rule", "foreign",
-         "label")
+         "label", "verdict")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -35,6 +35,7 @@ LABELS = {
     "foreign": "another organisation's own practice, not the HMO's",
     "received": "what the body only receives reports of",
     "label": "a heading or label that names the subject without saying anything of it",
+    "verdict": "a conclusion with nothing to ground it",
 }
 
 
@@ -399,3 +400,21 @@ def echoes(answer: str, question: str) -> bool:
     if len(words) < 3:
         return False
     return len(words & _content(question)) / len(words) >= 0.8
+
+
+# A verdict with nothing to ground it ("The QI Program was judged effective for 2024.", "The committee concluded that
+# the program was effective in 2024."): under "Overall Effectiveness" it gives the conclusion, not the evaluation.
+_VERDICT = re.compile(
+    r"^(?:overall,?\s+)?(?:[\w'’().-]+\s+){0,10}?(?:concluded|found|determined|agreed|judged)\s+that\s+"
+    r"(?:[\w'’().-]+\s+){0,8}?(?:was|is|were|are|remained|remains)\s+(?:highly\s+|largely\s+|generally\s+)?"
+    r"(?:effective|successful|satisfactory|on track)(?:\s+(?:in|for|during|through)\s+[\w-]+)?\s*\.?$"
+    r"|^(?:overall,?\s+)?(?:[\w'’().-]+\s+){0,10}?(?:was|is|were|are|remained|remains|has been)\s+"
+    r"(?:(?:judged|found|considered|deemed|determined|rated|assessed)\s+(?:to be\s+)?)?"
+    r"(?:highly\s+|largely\s+|generally\s+)?(?:effective|successful|satisfactory|on track)"
+    r"(?:\s+(?:in|for|during|through)\s+[\w-]+)?\s*\.?$", re.IGNORECASE)
+
+
+def bare_verdict(text: str) -> bool:
+    # a figure before the verdict grounds it ("met 9 of 12 goals and was effective"); the year it speaks of does not
+    body = re.sub(r"\s+(?:in|for|during|through)\s+(?:CY|FY|MY)?\d{4}\s*\.?$", "", text.strip())
+    return not re.search(r"\d", body) and bool(_VERDICT.match(text.strip()))

@@ -193,3 +193,16 @@ def test_a_label_whose_value_is_only_a_status_says_nothing_of_its_subject(value)
     # and it is no body for a heading that names the subject
     heading = f"## Board of Directors approval of the program\nApproval: {value}.\n"
     assert run(PHRASE, (heading, "other")).status != "met"
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("The QI Program was judged effective for 2024.", "partial"),
+    ("The committee concluded that the QI Program was effective in 2024.", "partial"),
+    ("Overall, the QI Program was effective.", "partial"),
+    # grounds make it an evaluation
+    ("The QI Program met 9 of its 12 goals and was effective in 2024.", "met"),
+    ("The QI Program was effective because members' access improved in every county.", "met"),
+])
+def test_a_verdict_with_nothing_to_ground_it_is_not_an_evaluation(text, status):
+    evidence = {"type": "phrase", "all": [["effective"]], "context": [["program"]]}
+    assert run(evidence, (text, "other")).status == status
