@@ -66,8 +66,9 @@ def _listed(items: list[str]) -> str:
     return text + (f"; and {len(items) - len(shown)} more" if len(items) > len(shown) else "")
 
 
-def _notes(result: CheckResult, limit: int = 2) -> str:
-    kept = [n for n in (plain(note) for note in result.notes) if n][:limit]
+def _notes(result: CheckResult, limit: int = 2, said: str = "") -> str:
+    # a note that only repeats what "Missing" already says in its parentheses is left out
+    kept = [n for n in (plain(note) for note in result.notes) if n and n.split(": ", 1)[-1].lower() not in said][:limit]
     return "".join(f" {n[0].upper()}{n[1:]}." for n in kept)
 
 
@@ -93,8 +94,9 @@ def rationale(requirement: Requirement, status: str, result: CheckResult, passag
         where = f"in {passages} passage(s) of {documents} document(s)" if passages else "without a passage to quote"
         return (f"Found: {_listed(found)}, {where}." if found else f"Evidenced {where}.") + _notes(result, 1)
     if status == "partial":
-        text = f"Found: {_listed(found) or 'in part'}. Missing: {_listed(missing)}."
-        return text + _notes(result) + _closest(nearest)
+        text = (f"Found: {_listed(found)}. " if found else "The subject is there, but not as the plan's statement "
+                "of what it does. ") + f"Missing: {_listed(missing)}."
+        return text + _notes(result, said=" ".join(missing).lower()) + _closest(nearest)
     if status == "needs_review":
         notes = [n for n in (plain(note) for note in result.notes) if n]
         text = "Possible evidence needs a reviewer's judgement" + (f" ({'; '.join(notes[:3])})." if notes else ".")
