@@ -449,6 +449,22 @@ def test_count_window_takes_the_year_of_the_heading_for_undated_rows():
                  as_of=as_of).status == "not_met"
 
 
+def test_the_same_study_listed_twice_under_another_name_counts_once():
+    table = ("# Quality Program Evaluation\n## Studies, 2022-2024\n| Study | Type | Result |\n| --- | --- | --- |\n"
+             "| PIP-2 Diabetes outreach for HbA1c above 9% | Clinical | GSD at 55.0% |\n"
+             "| Asthma controller use | Clinical | AMR at 71.2% |\n"
+             "| QIA-C1 Comprehensive diabetes care | Clinical | {third} |\n")
+    as_of = dt.date(2025, 3, 1)
+    twice = judge([markdown_document(table.format(third="HbA1c below 8.0% at 55.0%"))], checklist(STUDIES), "R",
+                  as_of=as_of)
+    assert twice.status == "partial"
+    assert "the same as another item: QIA-C1 Comprehensive diabetes care" in twice.rationale
+    # another diabetes study, with results of its own, is another study
+    other = judge([markdown_document(table.format(third="eye exams at 61.0%"))], checklist(STUDIES), "R",
+                  as_of=as_of)
+    assert other.status == "met"
+
+
 GUIDE_NAMES = {"type": "count", "within": [["guideline"]], "of": [["screening", "preventive"]], "min": 2,
                "names": [["asthma", "diabetes", "screening", "preventive"]]}
 

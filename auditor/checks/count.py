@@ -29,6 +29,9 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
                 outside.append(f"{item.text.split(' | ')[0][:60]} ({why})")
     else:
         counted = found
+    counted, repeats = _distinct(counted)
+    if repeats:
+        outside.append("the same as another item: " + "; ".join(repeats))
     evidence = [item.passages[0] for item in counted]
     notes = [f"counted {len(counted)} of the {check.min} required"]
     if not found and not check.max_age:
@@ -51,6 +54,37 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
 
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%")
+_WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
+# Words any row of a studies table may hold: they do not make two rows one study.
+_GENERIC = frozenset({"the", "and", "for", "with", "from", "that", "this", "its", "their", "our", "all", "each",
+    "per", "are", "was", "were", "has", "have", "will", "into", "study", "studies", "project", "projects", "pip",
+    "pips", "qia", "qias", "qip", "qips", "initiative", "initiatives", "improvement", "quality", "care", "clinical",
+    "members", "member", "rate", "rates", "measure", "measures", "goal", "goals", "baseline", "remeasurement",
+    "status", "complete", "completed", "finished", "ongoing", "track", "quarterly", "monthly", "annual", "annually",
+    "semiannual", "update", "updates", "year", "years", "report", "reports", "results", "chronic", "acute",
+    "condition", "conditions", "type", "topic"})
+
+
+def _distinct(items: list) -> tuple[list, list[str]]:
+    """Items that are not the same study listed twice: under another name ("Eye Exams for Members with Diabetes:
+    2024 Update" after "Seeing Clearly: eye checks for members with diabetes") or in another table, an item that
+    shares a result figure and its subject with one already counted, or most of its own words, is that item."""
+    kept: list = []
+    repeats: list[str] = []
+    signatures: list[tuple[set[str], set[str]]] = []
+    for item in items:
+        words = set(_WORD.findall(item.text.lower())) - _GENERIC
+        figures = {f.replace(" ", "") for f in _FIGURE.findall(item.text)}
+        same = any((figures & f and words & w) or (len(words & w) >= 3
+                                                  and len(words & w) >= 0.75 * min(len(words), len(w)))
+                   for w, f in signatures)
+        if same:
+            repeats.append(item.text.split(" | ")[0][:60])
+            continue
+        kept.append(item)
+        signatures.append((words, figures))
+    return kept, repeats
 
 
 def _item_dates(ctx: EvalContext, item, undated: set[str] = frozenset()) -> list[dt.date]:
