@@ -165,7 +165,8 @@ _PLACEHOLDER_CELL = re.compile(
     r"^\(?(tbd|tba|tbc|to be (determined|decided|confirmed|developed|added|updated|completed|provided|set|"
     r"established|finalized|scheduled|assigned|identified)|under development|in development|pending|ongoing|"
     r"on-?going|n/?a|none( set)?|not (set|yet (determined|set|assigned|identified|scheduled))|as[ -]needed|"
-    r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?\.?$", re.IGNORECASE)
+    r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?"
+    r"(?:\s*\((?:after|until|once|when|pending)\b[^)]*\))?\.?$", re.IGNORECASE)  # "TBD (after 12 months of data)"
 
 
 # A sentence's value after its label that is only a status, not content: "Barriers to improvement: ongoing review.",

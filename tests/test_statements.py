@@ -206,3 +206,13 @@ def test_a_label_whose_value_is_only_a_status_says_nothing_of_its_subject(value)
 def test_a_verdict_with_nothing_to_ground_it_is_not_an_evaluation(text, status):
     evidence = {"type": "phrase", "all": [["effective"]], "context": [["program"]]}
     assert run(evidence, (text, "other")).status == status
+
+
+def test_a_table_header_is_evidence_only_with_a_row_that_gives_its_column():
+    evidence = {"type": "phrase", "all": [["threshold"]], "context": [["utilization"]]}
+    table = ("## Utilization monitoring\n| Measure | Type | Threshold |\n| --- | --- | --- |\n"
+             "| ED visits per 1,000 | Over-use | {a} |\n| Well-child visits | Under-use | {b} |\n")
+    blank = table.format(a="TBD (after 12 months of data)", b="TBD (after 12 months of data)")
+    assert run(evidence, (blank, "other")).status != "met"
+    given = table.format(a="TBD (after 12 months of data)", b="below 60%")
+    assert run(evidence, (given, "other")).status == "met"

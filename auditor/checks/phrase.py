@@ -127,6 +127,16 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
                     kinds.add("label")
                     continue
                 hit = sorted({*hit, body})
+            header = next((i for i in hit if _header_row(passages[i])), None)
+            if header is not None and "heading" not in check.passages:
+                # "Measure | Type | Threshold": a table's header names what its rows give; only a row that gives
+                # it (not "TBD") is evidence
+                row = _header_row_body(ctx, header, [*required, *alternatives])
+                if row is None:
+                    said_otherwise.extend(hit)
+                    kinds.add("label")
+                    continue
+                hit = sorted({*hit, row})
             if check.documents and not _in_expected_documents(ctx, hit, check.documents):
                 notes.add(f"found only outside the expected documents ({', '.join(check.documents)})")
                 candidates.extend(hit)
@@ -154,6 +164,32 @@ def _topic_heading(p: Passage) -> bool:
 
 
 _BODY_SCAN = 200  # passages read under a heading for one that says its subject
+
+
+def _header_row(p: Passage) -> bool:
+    """A table's header row of labels ("Measure | Type | Threshold"): short cells, no figures."""
+    if p.kind != "row" or p.row != 0 or " | " not in p.text or re.search(r"\d", p.text):
+        return False
+    return all(len(cell.split()) <= 5 for cell in p.text.split(" | "))
+
+
+def _header_row_body(ctx: EvalContext, header: int, terms: list[str]) -> int | None:
+    """A data row of the header's table that gives a value, not a placeholder, under a column the terms name."""
+    from auditor.passages import _PLACEHOLDER_CELL
+
+    passages = ctx.corpus.passages
+    wanted = set(terms)
+    for j in range(header + 1, min(len(passages), header + 1 + _BODY_SCAN)):
+        p = passages[j]
+        if p.doc != passages[header].doc or p.kind != "row" or not p.row:
+            break
+        if p.hollow() or p.pending:
+            continue
+        cells = ctx.table_cells(j)
+        named = [cell for head, cell in cells if ctx.terms_of(head) & wanted]
+        if not named or any(cell.strip() and not _PLACEHOLDER_CELL.match(cell.strip()) for cell in named):
+            return j
+    return None
 
 
 def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
