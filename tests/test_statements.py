@@ -112,6 +112,7 @@ def test_a_year_after_the_audit_led_by_a_start_word_is_a_plan_but_a_recurring_pr
     ("The steps by which the Board of Directors approves the program are those in Attachment 4 of the Governance "
      "Plan.", "partial"),
     ("The Board of Directors approves the program under its bylaws, which are incorporated by reference.", "partial"),
+    ("The Board of Directors' approvals of the program are documented in the Program Description.", "partial"),
 ])
 def test_pointers_and_discretion(text, status):
     assert run(PHRASE, (text, "other")).status == status
