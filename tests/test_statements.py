@@ -14,6 +14,9 @@ from tests.test_checks import PHRASE, run
 @pytest.mark.parametrize(("text", "kind"), [
     ("The Board of Directors may approve the program.", "an option, not a practice"),
     ("The Board of Directors is encouraged to approve the program.", "an option, not a practice"),
+    # an invitation governs its whole clause
+    ("The committee is encouraged to send the work plan with all its attachments to the Board of Directors for "
+     "approval.", "an option, not a practice"),
     ("The purpose of this policy is to describe how the Board of Directors approves the program.",
      "a statement of a document's purpose"),
     ("The Board of Directors will begin to approve the program in 2026.", "a plan for later"),
