@@ -30,6 +30,8 @@ from tests.test_checks import PHRASE, run
     ("Board of Directors approval of the program, including the addendum, will be completed at the Q3 meeting.",
      "a plan for later"),
     ("It is too early for the Board of Directors to approve the program.", "a plan for later"),
+    ("Board of Directors approval of the program is handled at the corporate level.",
+     "another organisation's own practice, not the HMO's"),
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
     ("Does the Board of Directors approve the program?", "the rule's own words"),
 ])
