@@ -30,6 +30,8 @@ from tests.test_checks import PHRASE, run
     ("Board of Directors approval of the program, including the addendum, will be completed at the Q3 meeting.",
      "a plan for later"),
     ("It is too early for the Board of Directors to approve the program.", "a plan for later"),
+    ("We plan to ask the committee, the medical director and the Board of Directors to approve the program.",
+     "a plan for later"),
     ("Board of Directors approval of the program is handled at the corporate level.",
      "another organisation's own practice, not the HMO's"),
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
@@ -222,3 +224,11 @@ def test_a_table_header_is_evidence_only_with_a_row_that_gives_its_column():
     assert run(evidence, (blank, "other")).status != "met"
     given = table.format(a="TBD (after 12 months of data)", b="below 60%")
     assert run(evidence, (given, "other")).status == "met"
+
+
+def test_a_question_heading_is_answered_by_its_body_not_by_itself():
+    evidence = {"type": "phrase", "all": ["board", "approve"]}
+    planned = "## Q7. Does the Board of Directors approve the program?\nWe plan to put it to the Board in 2026.\n"
+    assert run(evidence, (planned, "other")).status != "met"
+    answered = "## Q7. Does the Board of Directors approve the program?\nYes: it did so on March 3, 2025.\n"
+    assert run(evidence, (answered, "other")).status == "met"

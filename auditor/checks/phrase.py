@@ -160,7 +160,8 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
 def _topic_heading(p: Passage) -> bool:
     """A heading that names its section's topic; a document's title (what the document is) and a statement set as a
     heading ("Approved by the Board of Directors on January 28, 2025") need no body."""
-    return p.kind == "heading" and bool(p.section) and names_a_topic(p.text)
+    # a question heading ("Q20. Do our UM criteria match the guidelines?") is answered by its body, not by itself
+    return p.kind == "heading" and bool(p.section) and (names_a_topic(p.text) or p.text.rstrip().endswith("?"))
 
 
 _BODY_SCAN = 200  # passages read under a heading for one that says its subject
