@@ -34,6 +34,11 @@ from tests.test_checks import PHRASE, run
      "a plan for later"),
     ("Board of Directors approval of the program is handled at the corporate level.",
      "another organisation's own practice, not the HMO's"),
+    ("Board of Directors approval of the program is given on an enterprise basis for all affiliated plans.",
+     "another organisation's own practice, not the HMO's"),
+    ("It is intended that the Board of Directors approve the program.", "a plan for later"),
+    ("The Board of Directors approves the program in accordance with Governance Policy 2.1.",
+     "a pointer to another document"),
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
     ("Does the Board of Directors approve the program?", "the rule's own words"),
 ])
