@@ -355,6 +355,8 @@ class RuleEcho:
         of_passage, of_rule, overlap = self._best(text)
         marked = bool(_GENERIC_ACTOR.search(text) or _QUOTED.search(text))
         modal = bool(_MODAL.search(text))
+        if overlap >= 8 and of_rule >= 0.85 and of_passage >= 0.75:
+            return True  # nearly a whole rule sentence, nearly nothing else: a copy of it, in whatever voice
         if overlap >= 5 and of_passage >= 0.75 and of_rule >= 0.5:
             return marked or (modal and (self.cites(text) or of_passage >= 0.85))
         return (marked or modal) and self._covered(text) >= 0.85

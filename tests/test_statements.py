@@ -237,3 +237,20 @@ def test_a_question_heading_is_answered_by_its_body_not_by_itself():
     assert run(evidence, (planned, "other")).status != "met"
     answered = "## Q7. Does the Board of Directors approve the program?\nYes: it did so on March 3, 2025.\n"
     assert run(evidence, (answered, "other")).status == "met"
+
+
+def test_a_near_copy_of_a_rule_sentence_is_the_rule_s_words_in_any_voice():
+    from auditor.statements import RuleEcho
+
+    rule = ("The HMO shall coordinate QMP activities with information from other performance monitoring "
+            "activities, including utilization review, credentialing, member services, provider relations, "
+            "contracting, risk management, and resolution and monitoring of member complaints, appeals, and "
+            "grievances.")
+    echo = RuleEcho([rule], [])
+    assert echo.restates("Response: QMP activities are coordinated with information from other performance "
+                         "monitoring activities, including utilization review, credentialing, member services, "
+                         "provider relations, contracting, risk management, and member complaints, appeals and "
+                         "grievances.")
+    # the plan's own account in the same vocabulary, with its own particulars, is not a copy
+    assert not echo.restates("The QIC receives the UM dashboard monthly, credentialing decisions and member "
+                             "complaint trends quarterly, and sends each finding back to the department's manager.")
