@@ -70,3 +70,12 @@ def test_an_approval_by_a_list_of_bodies_is_each_body_s():
     assert finding.evidence[0].quote == "The 2025 Work Plan has been reviewed and approved by:"
     only_council = text.replace("- the Board of Directors\n", "")
     assert audit(only_council, WORK_PLAN_BY_BOARD)[0].status == "partial"
+
+
+def test_approval_of_an_earlier_version_is_not_approval_of_the_document_submitted():
+    text = ("# 2025 Quality Improvement Work Plan\n\n## Approval\n"
+            "The Board of Directors approved the {year} QI Work Plan on March 28, {year}.\n")
+    earlier, _ = audit(text.format(year=2024), WORK_PLAN_BY_BOARD, kind="work_plan")
+    assert earlier.status == "partial", earlier.rationale
+    assert "an earlier version than the submission's 2025 document" in earlier.rationale
+    assert audit(text.format(year=2025), WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == "met"

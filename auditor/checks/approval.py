@@ -21,12 +21,17 @@ _ROLE_WORDS = {"governing_body": "the governing body", "qm_committee": "the QM c
 def evaluate(check: ApprovalCheck, ctx: EvalContext) -> CheckResult:
     wanted = set(check.of)
     by = set(check.by)
-    approved, near = [], []
+    current = _current_years(ctx, wanted)
+    approved, near, earlier = [], [], []
     for relation in ctx.corpus.relations:
         if ctx.ignored(relation.passage) or not wanted.intersection(relation.object_kinds):
             continue
         if relation.action == "approve" and relation.status == "approved" and relation.agent_role in by:
-            approved.append(relation)
+            if _earlier_version(relation, wanted, current):
+                earlier.append(relation)
+                near.append(relation)
+            else:
+                approved.append(relation)
         else:
             near.append(relation)
     if approved:
@@ -34,7 +39,7 @@ def evaluate(check: ApprovalCheck, ctx: EvalContext) -> CheckResult:
     what = " or ".join(k.replace("_", " ") for k in check.of)
     who = " or ".join(_ROLE_WORDS[b] for b in check.by)
     if near:
-        found = sorted({_why(r, by) for r in near})
+        found = sorted({_why(r, by, earlier, current) for r in near})
         return CheckResult(status="partial", candidates=list(dict.fromkeys(r.passage for r in near))[:6],
                            missing=[f"approval of the {what} by {who}"],
                            notes=[f"found only: {'; '.join(found)}"])
@@ -42,7 +47,34 @@ def evaluate(check: ApprovalCheck, ctx: EvalContext) -> CheckResult:
                        notes=[f"no approval of the {what} found"])
 
 
-def _why(relation, by: set[str]) -> str:
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _current_years(ctx: EvalContext, kinds: set[str]) -> dict[str, int]:
+    """The latest year the submission's own documents of each kind are titled by ("QI Program Description 2025")."""
+    years: dict[str, int] = {}
+    for document in ctx.corpus.documents:
+        if document.kind in kinds and document.title:
+            found = [int(y) for y in _YEAR.findall(document.title)]
+            if found:
+                years[document.kind] = max(years.get(document.kind, 0), max(found))
+    return years
+
+
+def _earlier_version(relation, kinds: set[str], current: dict[str, int]) -> bool:
+    """"The Board approved the 2024 QM Program Description" where the submission's description is the 2025 one: the
+    approval is of an earlier version, not of the document before the examiner."""
+    named = [int(y) for y in _YEAR.findall(relation.object_text or "")]
+    if not named:
+        return False
+    mentioned = [k for k in relation.object_kinds if k in kinds and k in current]
+    return bool(mentioned) and all(max(named) < current[k] for k in mentioned)
+
+
+def _why(relation, by: set[str], earlier: list = (), current: dict[str, int] | None = None) -> str:
+    if relation in earlier:
+        latest = max((current or {}).get(k, 0) for k in relation.object_kinds)
+        return f"{relation.object_text} approved, an earlier version than the submission's {latest} document"
     who = _ROLE_WORDS.get(relation.agent_role or "", "an unnamed body")
     named = re.sub(r"^(The|Our|Its)\b", lambda m: m.group(1).lower(), relation.agent_text or "") or who
     if relation.action == "receive" or relation.status == "received":
