@@ -401,7 +401,7 @@ def echoes(answer: str, question: str) -> bool:
     words = _content(answer)
     if len(words) < 3:
         return False
-    return len(words & _content(question)) / len(words) >= 0.8
+    return len(words & _content(question)) / len(words) >= 0.75
 
 
 # A verdict with nothing to ground it ("The QI Program was judged effective for 2024.", "The committee concluded that

@@ -125,6 +125,7 @@ def test_a_year_after_the_audit_led_by_a_start_word_is_a_plan_but_a_recurring_pr
      "Plan.", "partial"),
     ("The Board of Directors approves the program under its bylaws, which are incorporated by reference.", "partial"),
     ("The Board of Directors' approvals of the program are documented in the Program Description.", "partial"),
+    ("Board of Directors approval of the program is addressed by the Enterprise conclusions in Section 2.", "partial"),
 ])
 def test_pointers_and_discretion(text, status):
     assert run(PHRASE, (text, "other")).status == status
@@ -254,3 +255,11 @@ def test_a_near_copy_of_a_rule_sentence_is_the_rule_s_words_in_any_voice():
     # the plan's own account in the same vocabulary, with its own particulars, is not a copy
     assert not echo.restates("The QIC receives the UM dashboard monthly, credentialing decisions and member "
                              "complaint trends quarterly, and sends each finding back to the department's manager.")
+
+
+def test_an_answer_that_says_its_question_back_is_no_answer():
+    from auditor.statements import echoes
+
+    assert echoes("The QIC institutes needed actions.", "1.03-2(A)(3) - QM committee institutes needed actions.")
+    assert not echoes("The QIC opened three corrective action plans in 2024 and closed two.",
+                      "1.03-2(A)(3) - QM committee institutes needed actions.")
