@@ -37,6 +37,8 @@ from tests.test_checks import PHRASE, run
     ("Board of Directors approval of the program is given on an enterprise basis for all affiliated plans.",
      "another organisation's own practice, not the HMO's"),
     ("It is intended that the Board of Directors approve the program.", "a plan for later"),
+    ("Proposed Section 9.1 (the Board of Directors approves the program) was tabled on March 19, 2025.",
+     "a plan for later"),
     ("The Board of Directors approves the program in accordance with Governance Policy 2.1.",
      "a pointer to another document"),
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
