@@ -65,6 +65,14 @@ _MEANS = re.compile(rf"^[\"“]?(?P<alias>(?:[Tt]he\s+)?{_NAME}|you|we|us)[\"”
 _LEAD = re.compile(rf"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+|{_WORD}['’]s\s+)?(?P<name>{_NAME})"
                    rf"(?:\s*\([^)]{{1,60}}\))?(?:\s*,\s*[^,]{{1,60}},)?\s*,?\s+"
                    rf"(?:also\s+|formally\s+|itself\s+|directly\s+)?(?P<rest>.+)$")
+# "The work is overseen by our Quality and Care Experience Committee": the function said in the passive, its doer
+# named after "by"
+_PASSIVE = re.compile(rf"^(?P<subject>.{{0,80}}?)\s+(?:is|are)\s+(?:also\s+)?(?P<verb>overseen|run|directed|led|"
+                      rf"governed|steered|guided|managed|coordinated)\s+by\s+(?:the\s+|our\s+|its\s+)?"
+                      rf"(?P<name>{_NAME})")
+# a subject that is the program by another word, when the sentence's words do not say which program
+_BARE_SUBJECT = frozenset({"the", "this", "that", "our", "its", "all", "of", "work", "program", "programme",
+                           "it"})
 _COPULA = re.compile(r"^(?:is|are|serves as|acts as|functions as|operates as)\s+(?P<desc>.+)$")
 
 
@@ -200,6 +208,23 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
             full = m.group("full").split(";")[0]
             if alias.lower() not in ("you", "we", "us") or documents[p.doc].kind == "contract_template":
                 add(Name(name=alias, means=full, how=f"defined as \"{full[:80]}\"", role=role_of(full), passage=i))
+        passive = _PASSIVE.match(text) if p.kind == "sentence" else None
+        if passive:
+            name = _trim(passive.group("name")).rstrip(".,;:")
+            subject = passive.group("subject")
+            head = _head(name)
+            # the QM committee only: a board is said to govern, and "led by the Director" names a person
+            for role in ("qm_committee",):
+                r = roles[role]
+                if head not in {h.rstrip("s") for h in r["heads"]}:
+                    continue
+                about = terms(subject) & objects[role] or (
+                    {w.lower() for w in re.findall(r"[A-Za-z]+", subject)} <= _BARE_SUBJECT and "quality" in
+                    name.lower())
+                if about and role_of(name) in (None, role):
+                    add(Name(name=name, means=r["canonical"], how=f"described as {r['label']}: \"{text[:120]}\"",
+                             role=role, passage=i))
+                    break
         lead = _LEAD.match(text) if p.kind == "sentence" else None
         if lead:
             name, rest = lead.group("name"), lead.group("rest")

@@ -157,3 +157,17 @@ def test_a_name_said_to_be_the_role_at_a_sentence_end_takes_the_role_and_its_acr
     finding, _ = audit("The Practice Steering Council (PSC) meets monthly.\n\nPSC reviews the results.\n",
                        COMMITTEE_REVIEWS)
     assert finding.status == "not_met"
+
+
+def test_a_function_said_in_the_passive_names_its_doer():
+    text = ("Our quality work is overseen by the Care Experience Circle (CEC).\n\n"
+            "The CEC reviews the results of every improvement project.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met", finding.rationale
+    assert ("Care Experience Circle", "qm_committee") in {(n.name, n.role) for n in report.names}
+    # "the work" with a committee named for quality is the program; a committee named for something else is not
+    text = "The work is overseen by our Quality and Service Committee.\n\nIt reviews the results.\n"
+    assert ("Quality and Service Committee", "qm_committee") in {(n.name, n.role) for n in audit(
+        text, COMMITTEE_REVIEWS)[1].names}
+    text = "The work is overseen by our Finance Committee.\n"
+    assert not any(n.role == "qm_committee" for n in audit(text, COMMITTEE_REVIEWS)[1].names)
