@@ -261,6 +261,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.asserted = set()
             elif unit.kind == "text" and statements.bare_verdict(text):
                 # "The QI Program was judged effective for 2024.": the conclusion, without the evaluation behind it
+                passage.statement = "verdict"
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"verdict"} for t in passage.terms}
                 passage.asserted = set()
             elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph" and _is_label(text)):

@@ -212,19 +212,14 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
         if passive:
             name = _trim(passive.group("name")).rstrip(".,;:")
             subject = passive.group("subject")
-            head = _head(name)
             # the QM committee only: a board is said to govern, and "led by the Director" names a person
-            for role in ("qm_committee",):
-                r = roles[role]
-                if head not in {h.rstrip("s") for h in r["heads"]}:
-                    continue
-                about = terms(subject) & objects[role] or (
-                    {w.lower() for w in re.findall(r"[A-Za-z]+", subject)} <= _BARE_SUBJECT and "quality" in
-                    name.lower())
-                if about and role_of(name) in (None, role):
-                    add(Name(name=name, means=r["canonical"], how=f"described as {r['label']}: \"{text[:120]}\"",
-                             role=role, passage=i))
-                    break
+            r = roles["qm_committee"]
+            about = terms(subject) & objects["qm_committee"] or (
+                {w.lower() for w in re.findall(r"[A-Za-z]+", subject)} <= _BARE_SUBJECT and "quality" in name.lower())
+            if (_head(name) in {h.rstrip("s") for h in r["heads"]} and about
+                    and role_of(name) in (None, "qm_committee")):
+                add(Name(name=name, means=r["canonical"], how=f"described as {r['label']}: \"{text[:120]}\"",
+                         role="qm_committee", passage=i))
         lead = _LEAD.match(text) if p.kind == "sentence" else None
         if lead:
             name, rest = lead.group("name"), lead.group("rest")

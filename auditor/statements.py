@@ -271,10 +271,10 @@ _STOP = frozenset([
     "without", "between", "about", "after", "before", "during", "every", "more", "most", "only", "own", "same",
     "some", "very", "being", "both", "either", "through"
 ])
-# The rule's generic actor, and the marks of a quotation: a sentence that says "the HMO shall" speaks for no plan.
 # The rule's measures of adequacy: a plan that repeats them has said it complies, not how.
 _YARDSTICK = frozenset({"appropriate", "appropriately", "necessary", "needed", "adequate", "adequately", "timely",
                         "competent", "sufficient", "reasonable"})
+# The rule's generic actor, and the marks of a quotation: a sentence that says "the HMO shall" speaks for no plan.
 _GENERIC_ACTOR = re.compile(r"\b(HMOs?|health maintenance organi[sz]ations?|carriers?)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"^\s*[\"“'‘]|[\"”'’]\s*$")
 _MODAL = re.compile(r"\b(shall|must)\b", re.IGNORECASE)
@@ -313,16 +313,20 @@ class RuleEcho:
         pattern = _GENERIC_CITATION + "".join(f"|(?<![\\d.]){re.escape(n)}(?![\\d])" for n in numbers)
         self.citation = re.compile(pattern)
 
-    def _best(self, text: str) -> tuple[float, float, int]:
-        words = _content(text)
-        if len(words) < 4:
-            return 0.0, 0.0, 0
+    def _shared(self, words: set[str]) -> dict[int, int]:
+        """Rule sentence -> how many of the words it holds."""
         shared: dict[int, int] = {}
         for w in words:
             for i in self.index.get(w, ()):
                 shared[i] = shared.get(i, 0) + 1
+        return shared
+
+    def _best(self, text: str) -> tuple[float, float, int]:
+        words = _content(text)
+        if len(words) < 4:
+            return 0.0, 0.0, 0
         best = (0.0, 0.0, 0)
-        for i, overlap in shared.items():
+        for i, overlap in self._shared(words).items():
             if overlap >= 4:
                 score = (overlap / len(words), overlap / len(self.sentences[i]), overlap)
                 if score[0] + score[1] > best[0] + best[1]:
@@ -377,11 +381,7 @@ class RuleEcho:
         words = _content(text)
         if len(words) < 4:
             return False
-        shared: dict[int, int] = {}
-        for w in words:
-            for i in self.index.get(w, ()):
-                shared[i] = shared.get(i, 0) + 1
-        for i, overlap in shared.items():
+        for i, overlap in self._shared(words).items():
             rule = self.sentences[i]
             if (overlap >= 5 and overlap / len(rule) >= 0.6 and overlap / len(words) >= 0.5
                     and words & rule & _YARDSTICK):
@@ -406,14 +406,14 @@ def echoes(answer: str, question: str) -> bool:
 
 # A verdict with nothing to ground it ("The QI Program was judged effective for 2024.", "The committee concluded that
 # the program was effective in 2024."): under "Overall Effectiveness" it gives the conclusion, not the evaluation.
+_VERDICT_TAIL = (r"(?:highly\s+|largely\s+|generally\s+)?(?:effective|successful|satisfactory|on track)"
+                 r"(?:\s+(?:in|for|during|through)\s+[\w-]+)?\s*\.?$")
 _VERDICT = re.compile(
-    r"^(?:overall,?\s+)?(?:[\w'’().-]+\s+){0,10}?(?:concluded|found|determined|agreed|judged)\s+that\s+"
-    r"(?:[\w'’().-]+\s+){0,8}?(?:was|is|were|are|remained|remains)\s+(?:highly\s+|largely\s+|generally\s+)?"
-    r"(?:effective|successful|satisfactory|on track)(?:\s+(?:in|for|during|through)\s+[\w-]+)?\s*\.?$"
-    r"|^(?:overall,?\s+)?(?:[\w'’().-]+\s+){0,10}?(?:was|is|were|are|remained|remains|has been)\s+"
-    r"(?:(?:judged|found|considered|deemed|determined|rated|assessed)\s+(?:to be\s+)?)?"
-    r"(?:highly\s+|largely\s+|generally\s+)?(?:effective|successful|satisfactory|on track)"
-    r"(?:\s+(?:in|for|during|through)\s+[\w-]+)?\s*\.?$", re.IGNORECASE)
+    r"^(?:overall,?\s+)?(?:[\w'’().-]+\s+){0,10}?(?:(?:concluded|found|determined|agreed|judged)\s+that\s+"
+    r"(?:[\w'’().-]+\s+){0,8}?(?:was|is|were|are|remained|remains)\s+"
+    r"|(?:was|is|were|are|remained|remains|has been)\s+"
+    r"(?:(?:judged|found|considered|deemed|determined|rated|assessed)\s+(?:to be\s+)?)?)" + _VERDICT_TAIL,
+    re.IGNORECASE)
 
 
 def bare_verdict(text: str) -> bool:

@@ -55,6 +55,7 @@ class EvalContext:
         self.phrases = phrases or {}  # term key -> its phrases, to say a term in words (auditor.wording)
         self.vocabulary = vocabulary  # matches terms in text that is not a passage (a table's header cell)
         self._text_terms: dict[str, set[str]] = {}
+        self._table_rows: dict[tuple[int, int], dict[int, list]] = {}  # (doc, table) -> row -> its cell blocks
         self.as_of = as_of or dt.date.today()
         self.tables = tables or {}  # input name -> auditor.inputs.Table
         self.parameters = parameters or {}
@@ -131,10 +132,15 @@ class EvalContext:
         if p.kind != "row" or not p.row:
             return []
         blocks = self.corpus.documents[p.doc].blocks
-        table = blocks[p.block].table
-        cells = [b for b in blocks if b.kind == "table_cell" and b.table == table and b.row in (0, p.row)]
-        header = {b.col: b.text for b in cells if b.row == 0}
-        return [(header.get(b.col, ""), b.text) for b in cells if b.row == p.row and b.text]
+        key = (p.doc, blocks[p.block].table)
+        rows = self._table_rows.get(key)
+        if rows is None:  # a document's blocks are read once per table, not once per row asked about
+            rows = self._table_rows[key] = defaultdict(list)
+            for b in blocks:
+                if b.kind == "table_cell" and b.table == key[1]:
+                    rows[b.row].append(b)
+        header = {b.col: b.text for b in rows.get(0, [])}
+        return [(header.get(b.col, ""), b.text) for b in rows.get(p.row, []) if b.text]
 
     def keys(self, refs: list[TermRef]) -> list[str]:
         return [self.key(r) for r in refs]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from auditor.checks.base import CheckResult, EvalContext
 from auditor.document import names_a_topic
 from auditor.models import PhraseCheck
-from auditor.statements import LABELS, bare_verdict
+from auditor.statements import LABELS
 
 if TYPE_CHECKING:  # passages pulls in spaCy, which `explain` must not pay for
     from auditor.passages import Passage
@@ -208,8 +208,7 @@ def _heading_body(ctx: EvalContext, hit: list[int]) -> int | None:
             p = passages[j]
             if p.doc != doc or p.section_key[1][:len(path)] != path:
                 break
-            if (p.kind != "heading" and not p.hollow() and (p.kind == "row" and p.row or p.asserted or not p.marks)
-                    and not bare_verdict(p.text)):
+            if p.kind != "heading" and not p.hollow() and (p.kind == "row" and p.row or p.asserted or not p.marks):
                 return j
     return None
 
