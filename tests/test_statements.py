@@ -43,6 +43,7 @@ from tests.test_checks import PHRASE, run
      "a pointer to another document"),
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
     ("Does the Board of Directors approve the program?", "the rule's own words"),
+    ("Board of Directors approval of the program: expected in September 2025.", "a plan for later"),
 ])
 def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind):
     finding = run(PHRASE, (text, "other"))
@@ -63,6 +64,8 @@ def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind)
     "The Board of Directors approves the program, with trended data when available.",  # data, not discretion
     "The Board of Directors' approvals of the program are documented in the minutes.",  # a record, not elsewhere
     "When the plan is complete, the Board of Directors will approve the program each year.",
+    "From May 2024 the Board of Directors approves the program each year.",  # the month, not the modal
+    "The Board of Directors approved the program in May and again on May 14, 2025.",
 ])
 def test_a_statement_of_practice_is_evidence_even_beside_other_kinds(text):
     assert run(PHRASE, (text, "other")).status == "met"
