@@ -169,6 +169,15 @@ _PLACEHOLDER_CELL = re.compile(
     r"(?:\s*\((?:after|until|once|when|pending)\b[^)]*\))?\.?$", re.IGNORECASE)  # "TBD (after 12 months of data)"
 
 
+# A work plan's or calendar's status column, and the statuses that say the row's activity has not happened:
+# "Nov | Facility QM education | PR Dir. | TBD", "Deferred to Q4 - staffing". ("Ongoing" in a status column is
+# the activity going on, so it is not among them.)
+_STATUS_HEADER = re.compile(r"^\s*(?:status|progress|state|stage|current status)\b", re.IGNORECASE)
+_NOT_DONE = re.compile(
+    r"^\(?(?:tbd|tba|to be (?:determined|decided|scheduled|confirmed)|not (?:yet )?(?:started|begun|scheduled|done|"
+    r"implemented)|deferred|postponed|on hold|planned|pending|cancell?ed|withdrawn|tabled|paused)\b", re.IGNORECASE)
+
+
 # A sentence's value after its label that is only a status, not content: "Barriers to improvement: ongoing review.",
 # "Overall: on track." (a cell's placeholders, and a few status words a sentence uses the same way)
 _STATUS_ONLY = re.compile(r"^(?:ongoing review|under review|on track|to follow|being (?:finalized|developed|"
@@ -209,6 +218,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                  for _n, s, e in matches]
         question_tokens = _question_tokens(sdoc, unit)
         blank_cols = _placeholder_columns(unit)
+        undone = _not_done(unit)
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
@@ -223,7 +233,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                               context=" > ".join([*block.section, unit.header] if unit.header else block.section),
                               block_kind=block.kind, row=block.row, lead_terms=lead_terms)
             asked: set[str] = set()
-            hollow_label = bool(lead and unit.kind == "text" and _hollow_value(sdoc[lead + 1:end].text))
+            colon = lead if lead else _first_colon(sdoc, start, end) if unit.kind == "text" else None
+            hollow_label = bool(colon and unit.kind == "text" and _hollow_value(sdoc[colon + 1:end].text))
             for name, s, k in inside:
                 if hollow_label:
                     k = k | {"placeholder"}  # "Overall effectiveness: to be finalized": the label's subject is not said
@@ -232,6 +243,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     continue
                 if sdoc[s].idx in blank_cols.get("label_chars", ()):
                     k = k | {"placeholder"}
+                if undone:
+                    k = k | {undone}  # the row's status says its activity has not happened
                 if not k:
                     passage.asserted.add(name)
                 else:
@@ -264,7 +277,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "verdict"
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"verdict"} for t in passage.terms}
                 passage.asserted = set()
-            elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph" and _is_label(text)):
+            elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph"
+                                          and _is_label(text, alone=len(spans) == 1)):
                 # A label of a few words standing as a sentence ("Delegated functions.") names a subject; it says
                 # nothing of it. (A heading's words do count: with the body under it they say what the section is.)
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"label"} for t in passage.terms}
@@ -354,8 +368,16 @@ def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
 _CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents\b\s*[:.-]?", re.IGNORECASE)
 
 
-def _is_label(text: str) -> bool:
-    """"Delegated functions.", "Barrier analysis:": a few words standing alone as a label, not a sentence."""
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|\(?[a-z0-9]{1,3}\))\s+")
+
+
+def _is_label(text: str, alone: bool = False) -> bool:
+    """"Delegated functions.", "Barrier analysis:": a few words standing alone as a label, not a sentence.
+
+    `alone`: the text is its whole paragraph, so an outline number before it ("3.2.2 Education.") only numbers the
+    label. (A numbered run-in heading, "2.2 Practitioner involvement. The subcommittee ...", heads its paragraph.)"""
+    if alone:
+        text = _OUTLINE_NUMBER.sub("", text)
     words = re.findall(r"[A-Za-z][\w'-]*", text)
     if re.search(r"\d|\[", text) or {w.lower() for w in words} & {"none", "no", "yes", "n/a", "na", "nil"}:
         return False  # a number, a checkbox or an answer ("None.") says something
@@ -363,6 +385,18 @@ def _is_label(text: str) -> bool:
     # two words ("Delegated functions."), or a few in title case or before a colon ("Barrier Analysis:"); three
     # lower-case words are as likely a sentence ("Staff approve invoices.")
     return 0 < len(words) <= 2 or (len(words) <= _LABEL_WORDS + 1 and (titled or text.rstrip().endswith(":")))
+
+
+def _not_done(unit: _Unit) -> str | None:
+    """The statement kind a row's status cell gives the whole row: "placeholder" for "TBD", "plan" for "Deferred",
+    "Planned", "Not started"; None when the row has no such status."""
+    for c, a, z in unit.cells:
+        if not _STATUS_HEADER.match(unit.header_cells.get(c, "")) or c == unit.cells[0][0]:
+            continue
+        cell = unit.text[a:z].strip()
+        if _NOT_DONE.match(cell):
+            return "placeholder" if re.match(r"^\(?(?:tbd|tba|to be)\b", cell, re.IGNORECASE) else "plan"
+    return None
 
 
 def _question_tokens(sdoc, unit: _Unit) -> set[int]:
@@ -396,9 +430,26 @@ _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|rev
                                re.IGNORECASE)
 
 
+# A value that only points elsewhere: "Consistency with UM criteria: per policy CPG-02.", "Thresholds: see UM-4.",
+# "Signed minutes: on file.", "available on request", "Delegated functions: reported separately by Compliance".
+_POINTER_ONLY = re.compile(
+    r"^(?:(?:as )?per|see|refer to|according to|in accordance with|as described in|as set out in|described in)\s+"
+    r"(?:the\s+|our\s+|its\s+)?[\w&.'/-]*(?:\s+[\w&.'/-]+){0,5}\.?$"
+    r"|^(?:kept |maintained |retained )?on file(?: with [\w\s.'-]{1,40})?\.?$"
+    r"|^(?:available )?(?:up)?on request\.?$"
+    r"|^(?:is |are )?(?:reported|covered|handled|addressed|described|evaluated|reviewed|documented) separately\b.*$",
+    re.IGNORECASE)
+
+
 def _hollow_value(value: str) -> bool:
     value = value.strip()
-    return bool(_PLACEHOLDER_CELL.match(value) or _STATUS_ONLY.match(value))
+    return bool(_PLACEHOLDER_CELL.match(value) or _STATUS_ONLY.match(value) or _POINTER_ONLY.match(value))
+
+
+def _first_colon(sdoc, start: int, end: int) -> int | None:
+    """A sentence's first colon after its first word: a long label's ("4.5 Consistency of guidelines with UM
+    criteria, member education and benefits: per policy CPG-02.")."""
+    return next((i for i in range(start + 1, end - 1) if sdoc[i].text == ":"), None)
 
 
 def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:

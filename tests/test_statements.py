@@ -205,7 +205,9 @@ def test_the_rule_s_own_yardstick_repeated_is_the_rule_s_words():
     assert not echo.echoes_standard("The QMC selects study topics from the member complaint and HEDIS trends.")
 
 
-@pytest.mark.parametrize("value", ["ongoing review", "under review", "to follow", "being finalized", "TBD"])
+@pytest.mark.parametrize("value", ["ongoing review", "under review", "to follow", "being finalized", "TBD",
+                                   "per policy GOV-2", "see Governance Policy 4", "on file", "available on request",
+                                   "reported separately by the Compliance Department"])
 def test_a_label_whose_value_is_only_a_status_says_nothing_of_its_subject(value):
     text = f"Board of Directors approval: {value}."
     assert run(PHRASE, (text, "other")).status == "partial"
@@ -268,3 +270,29 @@ def test_an_answer_that_says_its_question_back_is_no_answer():
     assert echoes("The QIC institutes needed actions.", "1.03-2(A)(3) - QM committee institutes needed actions.")
     assert not echoes("The QIC opened three corrective action plans in 2024 and closed two.",
                       "1.03-2(A)(3) - QM committee institutes needed actions.")
+
+
+def test_a_long_label_whose_value_only_points_elsewhere_says_nothing_of_its_subject():
+    text = "4.5 Board of Directors approval of the program, its work plan and its annual evaluation: per policy GOV-2."
+    assert run(PHRASE, (text, "other")).status == "partial"
+    said = "4.5 Board of Directors approval of the program, its work plan and its annual evaluation: every March."
+    assert run(PHRASE, (said, "other")).status == "met"
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    ("TBD", "partial"), ("Deferred to Q4 - staffing", "partial"), ("Not started", "partial"), ("Planned", "partial"),
+    ("Done", "met"), ("Ongoing", "met"), ("Complete 03/2025", "met"),
+])
+def test_a_work_plan_row_whose_status_says_it_has_not_happened_is_not_practice(status, outcome):
+    table = ("## 2025 work plan\n| Month | Activity | Owner | Status |\n| --- | --- | --- | --- |\n"
+             f"| Mar | Board of Directors approves the program | CEO | {status} |\n")
+    assert run(PHRASE, (table, "other")).status == outcome
+
+
+def test_an_outline_number_before_a_label_alone_in_its_paragraph_does_not_make_it_a_statement():
+    evidence = {"type": "phrase", "all": [["education"]], "context": [["practitioner"]]}
+    outline = "## 3.2 Practitioner involvement\n3.2.2 Education.\n\n3.2.3 Monitoring.\n"
+    assert run(evidence, (outline, "other")).status != "met"
+    # a numbered run-in heading heads the paragraph it opens
+    run_in = "## 3.2 Practitioner involvement\n3.2.2 Education. Practitioners get education each quarter.\n"
+    assert run(evidence, (run_in, "other")).status == "met"
