@@ -106,6 +106,7 @@ class _Unit:
     cells: list[tuple[int, int, int]] = field(default_factory=list)
     header_cells: dict[int, str] = field(default_factory=dict)
     questions: set[int] = field(default_factory=set)  # columns that state the rule rather than answer it
+    score: str = ""  # an audit tool's score for the row's standard ("Yes", "Partial", "No")
 
 
 def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleEcho | None) -> list[_Unit]:
@@ -119,6 +120,7 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
     headers = {table: {b.col or 0: b.text for _, b in cells if b.text} for (table, row), cells in rows.items()
                if row == 0}
     questions = _question_columns(rows, echo) if echo is not None else {}
+    scored = _scored_columns(rows, headers)
     result = []
     for (table, row), cells in rows.items():
         parts, spans, at = [], [], 0
@@ -138,6 +140,10 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
         if row != 0:
             unit.questions = {c for c, a, z in spans if c in questions.get(table, set())
                               or (echo is not None and echo.restates(unit.text[a:z]))}
+            if table in scored:
+                score_col, standard_cols = scored[table]
+                unit.questions |= {c for c, _a, _z in spans if c in standard_cols}
+                unit.score = next((unit.text[a:z].strip() for c, a, z in spans if c == score_col), "")
             if unit.questions and echo is not None:
                 # an answer that only says the question back ("The QIC institutes needed actions.") answers nothing
                 asked = " ".join(unit.text[a:z] for c, a, z in spans if c in unit.questions)
@@ -158,6 +164,37 @@ def _question_columns(rows: dict, echo: statements.RuleEcho) -> dict[int | None,
                 tally[table][b.col or 0].append(echo.cites_or_echoes(b.text))
     return {table: {c for c, flags in cols.items() if sum(flags) >= 2 and sum(flags) * 2 >= len(flags)}
             for table, cols in tally.items()}
+
+
+# An audit tool's table: a column that scores each standard ("Score", "Met?") and the column that states the
+# standard. The standard is the rule in the auditor's words, not evidence; a standard scored short of met ("Partial",
+# "No") is a finding against the plan, whatever the comments beside it quote.
+_SCORE_HEADER = re.compile(r"^\s*(?:score|scoring|rating|result|met\s*\??|compliant\s*\??|compliance|finding|"
+                           r"determination|status|y\s*/\s*n(?:\s*/\s*p)?)\s*\??\s*$", re.IGNORECASE)
+_SCORE_VALUE = re.compile(r"^\s*(?:yes|no|partial(?:ly)?(?: met)?|met|not met|n/?a|compliant|non-?compliant|"
+                          r"partially compliant|full|none|y|n|p)\s*\.?$", re.IGNORECASE)
+_FAILED_SCORE = re.compile(r"^\s*(?:no|partial(?:ly)?(?: met)?|not met|non-?compliant|partially compliant|none|n|p)"
+                           r"\s*\.?$", re.IGNORECASE)
+_STANDARD_HEADER = re.compile(r"^\s*(?:standard|standards|requirement|requirements|element|elements|criterion|"
+                              r"criteria|question|item|measure of compliance|review element)\s*$", re.IGNORECASE)
+
+
+def _scored_columns(rows: dict, headers: dict) -> dict[int | None, tuple[int, set[int]]]:
+    """Per audit-tool table: its score column (a score header, and score words in at least two thirds of at least
+    three rows) and the columns stating the standards."""
+    found = {}
+    for table, head in headers.items():
+        score_cols = [c for c, h in head.items() if _SCORE_HEADER.match(h)]
+        standard_cols = {c for c, h in head.items() if _STANDARD_HEADER.match(h)}
+        if not score_cols or not standard_cols:
+            continue
+        for col in score_cols:
+            values = [b.text for (t, r), cells in rows.items() if t == table and r not in (0, None)
+                      for _, b in cells if (b.col or 0) == col and b.text]
+            if len(values) >= 3 and sum(bool(_SCORE_VALUE.match(v)) for v in values) * 3 >= 2 * len(values):
+                found[table] = (col, standard_cols)
+                break
+    return found
 
 
 # A cell that holds nothing yet: its column's subject is not given for this row ("Benchmark | TBD").
@@ -218,7 +255,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                  for _n, s, e in matches]
         question_tokens = _question_tokens(sdoc, unit)
         blank_cols = _placeholder_columns(unit)
-        undone = _not_done(unit)
+        undone = "negated" if _FAILED_SCORE.match(unit.score) else _not_done(unit)
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):

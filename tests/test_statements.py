@@ -296,3 +296,22 @@ def test_an_outline_number_before_a_label_alone_in_its_paragraph_does_not_make_i
     # a numbered run-in heading heads the paragraph it opens
     run_in = "## 3.2 Practitioner involvement\n3.2.2 Education. Practitioners get education each quarter.\n"
     assert run(evidence, (run_in, "other")).status == "met"
+
+
+_AUDIT_TOOL = ("## Oversight audit results\n| Std | Standard | Score | Evidence and comments |\n"
+               "| --- | --- | --- | --- |\n"
+               "| A1 | Board of Directors approves the program | {score} | {comment} |\n"
+               "| A2 | Minutes kept | Yes | 12 of 12 |\n| A3 | Reports filed | No | none on file |\n")
+
+
+@pytest.mark.parametrize(("score", "comment", "status"), [
+    ("Yes", "Minutes of 2025-02-18 show the Board of Directors approved the 2025 description by vote.", "met"),
+    # the standard is the rule in the auditor's words: a score beside it is no evidence
+    ("Yes", "Verified.", "not_met"),
+    # scored short of met: a finding against the plan, whatever the comment quotes
+    ("Partial", "Minutes of 2025-02-18 show the Board of Directors approved the 2025 description by vote.", "partial"),
+    ("No", "Minutes of 2025-02-18 show the Board of Directors approved the 2025 description by vote.", "partial"),
+])
+def test_an_audit_tool_row_is_evidence_by_its_comments_and_only_when_scored_met(score, comment, status):
+    table = _AUDIT_TOOL.format(score=score, comment=comment)
+    assert run(PHRASE, (table, "other")).status == status
