@@ -255,6 +255,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                 n.role = "hmo"
     names += _short_forms(names, passages)
     names += _foreign_boards(passages, hmo_name, role_terms, {n.name: n.means for n in names})
+    names += _entity_bodies(passages, names, hmo_name)
     names += _rule_names(passages, documents, vocabulary, role_terms, {n.role for n in names if n.role})
     return names
 
@@ -380,6 +381,40 @@ def _foreign_boards(passages: list[Passage], hmo_name: str | None, role_terms: d
                 seen.add(name)
                 out.append(Name(name=name, means="", how="the board of another organisation, not the HMO's "
                                 "governing body", role="governing_body", passage=i, foreign=True))
+    return out
+
+
+_BODY_WORDS = (r"(?:(?:Committee|Council|Subcommittee|Board(?:\s+of\s+(?:Directors|Managers|Trustees|Governors))?|"
+               r"Panel|Team)(?:['’]s)?(?:\s+(?:[Cc]hair(?:person|man)?|minutes|members?))?|[Cc]hair(?:person|man)?|"
+               r"Medical\s+Director)")  # its chair and its minutes are that body's too
+
+
+def _entity_bodies(passages: list[Passage], names: list[Name], hmo_name: str | None) -> list[Name]:
+    """Bodies named for another organisation the submission defines (a delegate, a vendor, a medical group):
+    "the Alliance Quality Committee", "Baymark Board of Managers" are that organisation's, not the HMO's QM
+    committee or governing body, whatever their words."""
+    own = _words_of(hmo_name or "")
+    if not own:
+        return []
+    shorts: set[str] = set()
+    for n in names:
+        if n.role is None and n.means and _ORG_SUFFIX.search(n.means) and not _words_of(n.means) <= own | _SELF:
+            for short in (re.sub(r"^(?:the|The)\s+", "", n.name), n.means.split()[0]):
+                if short[:1].isupper() and short.lower() not in own | _SELF and len(short) > 2:
+                    shorts.add(short)
+    if not shorts:
+        return []
+    body = re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(shorts, key=len, reverse=True))})(?:['’]s)?"
+                      rf"\s+((?:[A-Z][\w&'’-]*\s+){{0,4}}?{_BODY_WORDS})\b")
+    out: list[Name] = []
+    seen = {n.name for n in names}
+    for i, p in enumerate(passages):
+        for m in body.finditer(p.text):
+            name = m.group(0)
+            if name not in seen:
+                seen.add(name)
+                out.append(Name(name=name, means="", how="a body of another organisation the submission names, "
+                                "not the HMO's", passage=i, foreign=True))
     return out
 
 
@@ -522,6 +557,15 @@ def mark_foreign(passages: list[Passage], documents: list[Document], names: list
         words = sorted(set(bodies + entities), key=len, reverse=True)
         subject = re.compile(r"^\s*(?:[\d.]+\s+)?(?:For\s+[^,]{1,60},\s+)?(?:The\s+|the\s+)?(?:"
                              + "|".join(re.escape(re.sub(r"^(?:the|The)\s+", "", w)) for w in words) + r")\b")
+    # "Education about quality activities is provided by the Alliance": the doer is the other organisation, unless
+    # the sentence names the HMO's own body too ("... under the policy the QOC approved").
+    agent = None
+    shorts = sorted({re.sub(r"^(?:the|The)\s+", "", w) for w in entities}, key=len, reverse=True)
+    if shorts:
+        agent = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|wn|ne|t)\s+(?:out\s+)?(?:\w+\s+){0,3}?"
+                           r"by\s+(?:the\s+)?(?:" + "|".join(re.escape(w) for w in shorts) + r")\b(?!\s+[A-Z])")
+    own_names = [n.name for n in names if n.role and not n.foreign and n.role != "hmo" and n.name]
+    own_mention = re.compile("|".join(rf"(?<![\w-]){re.escape(w)}(?![\w-])" for w in own_names)) if own_names else None
     umbrella: dict[int, bool] = {}
     for d, doc in enumerate(documents):
         if doc.error:
@@ -539,6 +583,8 @@ def mark_foreign(passages: list[Passage], documents: list[Document], names: list
             match = subject.match(p.text)
             # "the Enterprise produces ..." acts; "Enterprise PD Section 8 applies ..." names a document
             foreign = bool(match) and not _DOCUMENT_AFTER.match(p.text[match.end():])
+        if not foreign and p.kind == "sentence" and agent is not None and agent.search(p.text):
+            foreign = own_mention is None or not own_mention.search(p.text)
         if foreign and not p.statement:
             p.statement = "foreign"
             p.kinds = {t: frozenset({"foreign"}) for t in p.terms}

@@ -145,6 +145,29 @@ def test_the_parent_acting_is_not_the_hmo_acting():
     assert audit(text, evidence, hmo_name="Maple Health Plan")[0].status == "met"
 
 
+DELEGATE = ('Under a delegation agreement, Harbor Physicians Network, LLC ("the Network") runs most quality '
+            "activities for the plan.\n\n")
+
+
+def test_a_delegate_s_own_committee_and_its_chair_are_not_the_hmo_s():
+    evidence = {"type": "phrase", "all": ["committee", "review", "results"]}
+    text = DELEGATE + "The Network Quality Committee reviews the results of every study.\n"
+    finding, report = audit(text, evidence, hmo_name="Maple Health Plan")
+    assert finding.status != "met"
+    assert any(n.name == "Network Quality Committee" and n.foreign for n in report.names)
+    own = DELEGATE + "The Quality Committee reviews the results of every study.\n"
+    assert audit(own, evidence, hmo_name="Maple Health Plan")[0].status == "met"
+
+
+def test_work_done_by_a_delegate_is_the_delegate_s_unless_the_hmo_s_body_is_in_it():
+    evidence = {"type": "phrase", "all": ["review", "results"]}
+    text = DELEGATE + "The results of every study are reviewed by the Network each quarter.\n"
+    assert audit(text, evidence, hmo_name="Maple Health Plan")[0].status == "partial"
+    overseen = DELEGATE + ("The results of every study are reviewed by the Network each quarter and then by the "
+                           "Quality Committee.\n")
+    assert audit(overseen, evidence, hmo_name="Maple Health Plan")[0].status == "met"
+
+
 def test_a_name_said_to_be_the_role_at_a_sentence_end_takes_the_role_and_its_acronym_too():
     # "X (ACR) is our quality committee." ends with the role's name and a full stop: still the role
     text = ("The Practice Steering Council (PSC) meets monthly.\n\n"
