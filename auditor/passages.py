@@ -8,13 +8,18 @@ can tell "the sentence says it" from "the heading says it".
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor import relations, roles, statements
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Dot or underscore leaders running to a page number: a table-of-contents line.
 _TOC_LINE = re.compile(r"(\.{5,}|_{5,}|…{2,})\s*(page\s*)?\d+\b", re.IGNORECASE)
@@ -245,14 +250,14 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
 
     passages: list[Passage] = []
     header_terms: dict[str, set[str]] = {}  # a table's header cell, matched once rather than once per row
-    docs = process(u.text for u in units)
-    for unit, sdoc in zip(units, docs, strict=True):
+    sentences: dict[str, list[tuple[int, int]]] = {}
+    for unit, (sdoc, matches, marks, kinds) in zip(units, _analyses(units, vocabulary, as_of_year), strict=True):
         block = unit.first
-        matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
-        spans = _sentences(sdoc) if unit.kind == "text" else [(0, len(sdoc))]
-        marks = statements.token_kinds(sdoc, as_of_year)
-        kinds = [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) if marks else frozenset()
-                 for _n, s, e in matches]
+        if unit.kind == "text":
+            spans = sentences.get(unit.text) or _sentences(sdoc)
+            sentences[unit.text] = spans
+        else:
+            spans = [(0, len(sdoc))]
         question_tokens = _question_tokens(sdoc, unit)
         blank_cols = _placeholder_columns(unit)
         undone = "negated" if _FAILED_SCORE.match(unit.score) else _not_done(unit)
@@ -356,6 +361,31 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     _label_empty_headings(passages, by_section)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms, names=names, relations=found)
+
+
+_Analysis = tuple["Doc", list[tuple[str, int, int]], dict[int, frozenset[str]], list[frozenset[str]]]
+
+
+def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None) -> Iterator[_Analysis]:
+    """Per unit, in order: its spaCy doc, the terms found, the statement kinds of its tokens and of each term
+    occurrence. All of it depends on the text alone, and a long document repeats many texts
+    (running heads, boilerplate, a work plan's recurring cells): a text met again is not read again. Only texts
+    that occur more than once are kept, so memory does not grow with the document's unique text."""
+    counts = Counter(u.text for u in units)
+    docs = process(dict.fromkeys(u.text for u in units))  # each text once, in order of first occurrence
+    kept: dict[str, _Analysis] = {}
+    for unit in units:
+        done = kept.get(unit.text)
+        if done is None:
+            sdoc = next(docs)
+            matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
+            marks = statements.token_kinds(sdoc, as_of_year)
+            kinds = [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) if marks else frozenset()
+                     for _n, s, e in matches]
+            done = (sdoc, matches, marks, kinds)
+            if counts[unit.text] > 1:
+                kept[unit.text] = done
+        yield done
 
 
 def _points(sdoc, marks: dict, start: int, end: int) -> bool:
