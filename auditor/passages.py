@@ -199,6 +199,11 @@ def _scored_columns(rows: dict, headers: dict) -> dict[int | None, tuple[int, se
             if len(values) >= 3 and sum(bool(_SCORE_VALUE.match(v)) for v in values) * 3 >= 2 * len(values):
                 found[table] = (col, standard_cols)
                 break
+    # A table continued on the next page repeats its header over as few as one row: it is scored as the table is.
+    scored_heads = {tuple(sorted(headers[t].items())): cols for t, cols in found.items()}
+    for table, head in headers.items():
+        if table not in found and tuple(sorted(head.items())) in scored_heads:
+            found[table] = scored_heads[tuple(sorted(head.items()))]
     return found
 
 

@@ -315,3 +315,16 @@ _AUDIT_TOOL = ("## Oversight audit results\n| Std | Standard | Score | Evidence 
 def test_an_audit_tool_row_is_evidence_by_its_comments_and_only_when_scored_met(score, comment, status):
     table = _AUDIT_TOOL.format(score=score, comment=comment)
     assert run(PHRASE, (table, "other")).status == status
+
+
+@pytest.mark.parametrize(("score", "status"), [("Partial", "partial"), ("Yes", "met")])
+def test_an_audit_tool_table_continued_over_one_row_is_scored_as_the_table_is(score, status):
+    # a page break repeats the header over the one row left: its score still decides
+    first = ("## Oversight audit results\n| Std | Standard | Score | Evidence and comments |\n"
+             "| --- | --- | --- | --- |\n"
+             "| A2 | Minutes kept | Yes | 12 of 12 |\n| A3 | Reports filed | No | none on file |\n"
+             "| A4 | Roster current | Yes | dated 2025-01 |\n\nContinued on the next page.\n\n")
+    rest = ("| Std | Standard | Score | Evidence and comments |\n| --- | --- | --- | --- |\n"
+            f"| A1 | Board of Directors approves the program | {score} | Minutes of 2025-02-18 show the Board of "
+            "Directors approved the 2025 description by vote. |\n")
+    assert run(PHRASE, (first + rest, "other")).status == status
