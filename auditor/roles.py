@@ -253,10 +253,12 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
         for n in names:
             if n.role is None and n.means and _words_of(n.means) and _words_of(n.means) <= own:
                 n.role = "hmo"
-    names += _short_forms(names, passages)
+    # the rules' name the plan uses is shortened as its own names are ("the Council" after "Clinical Quality Council")
+    rule_names = _rule_names(passages, documents, vocabulary, role_terms, {n.role for n in names if n.role})
+    names += _short_forms(names + [n for n in rule_names if _head(n.name) in _BODIES], passages)
     names += _foreign_boards(passages, hmo_name, role_terms, {n.name: n.means for n in names})
     names += _entity_bodies(passages, names, hmo_name)
-    names += _rule_names(passages, documents, vocabulary, role_terms, {n.role for n in names if n.role})
+    names += rule_names
     return names
 
 
@@ -313,6 +315,9 @@ def _function_role(name: str, rest: str, passage: Passage, roles: dict, objects:
     return None
 
 
+_SHARED_HEADS = frozenset({"Committee", "Board", "Department", "Office", "Bureau", "Division"})
+
+
 def _short_forms(names: list[Name], passages: list[Passage]) -> list[Name]:
     """"the Circle" for "the Care Quality Circle": the head word of a role's name, capitalised after "the", where
     no other name found has that head."""
@@ -323,7 +328,8 @@ def _short_forms(names: list[Name], passages: list[Passage]) -> list[Name]:
             by_head.setdefault(word, []).append(n)
     out = []
     for word, owners in sorted(by_head.items()):
-        if len({o.name for o in owners}) == 1 and word not in ("Committee", "Board"):
+        # "the Department", "the Office" in a submission are as often the regulator as the plan's own unit
+        if len({o.name for o in owners}) == 1 and word not in _SHARED_HEADS and word[:1].isupper():
             owner = owners[0]
             out.append(Name(name=f"the {word}", means=owner.means, how=f"the short form of \"{owner.name}\"",
                             role=owner.role, passage=owner.passage))

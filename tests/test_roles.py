@@ -9,7 +9,7 @@ from auditor.models import Checklist, SubmissionFacts
 from tests.helpers import markdown_document
 
 TERMS = {
-    "committee": ["quality committee", "quality improvement committee", "QIC"],
+    "committee": ["quality committee", "quality improvement committee", "QIC", "quality council"],
     "board": ["board of directors", "board of trustees", "the board"],
     "results": ["results"],
     "review": ["review", "reviews", "evaluate"],
@@ -194,3 +194,15 @@ def test_a_function_said_in_the_passive_names_its_doer():
         text, COMMITTEE_REVIEWS)[1].names}
     text = "The work is overseen by our Finance Committee.\n"
     assert not any(n.role == "qm_committee" for n in audit(text, COMMITTEE_REVIEWS)[1].names)
+
+
+def test_the_rules_name_for_a_body_is_shortened_as_the_plans_own_names_are():
+    text = ("Our Clinical Quality Council meets each month.\n\n"
+            "The Council reviews the results of every improvement project.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "The Council reviews the results of every improvement project."
+    assert ("the Council", "qm_committee") in {(n.name, n.role) for n in report.names}
+    # "the Council" with no council of the plan's named is nobody the rule knows
+    finding, _ = audit("The Council reviews the results of every improvement project.\n", COMMITTEE_REVIEWS)
+    assert finding.status == "not_met"

@@ -19,6 +19,8 @@ from tests.test_checks import PHRASE, run
      "approval.", "an option, not a practice"),
     ("The purpose of this policy is to describe how the Board of Directors approves the program.",
      "a statement of a document's purpose"),
+    ("The purpose of the annual approval process is to have the Board of Directors approve the program.",
+     "a statement of a document's purpose"),
     ("The Board of Directors will begin to approve the program in 2026.", "a plan for later"),
     ("Board of Directors approval of the program: TBD.", "a placeholder"),
     ("The Board of Directors approval process is described in Appendix B.", "a pointer to another document"),
