@@ -112,6 +112,8 @@ class _Unit:
     header_cells: dict[int, str] = field(default_factory=dict)
     questions: set[int] = field(default_factory=set)  # columns that state the rule rather than answer it
     score: str = ""  # an audit tool's score for the row's standard ("Yes", "Partial", "No")
+    raci: bool = False  # a row of a responsibility chart: an activity named, with letters for who does what
+    boilerplate: set[int] = field(default_factory=set)  # columns that repeat one text in every row
 
 
 def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleEcho | None) -> list[_Unit]:
@@ -126,6 +128,8 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
                if row == 0}
     questions = _question_columns(rows, echo) if echo is not None else {}
     scored = _scored_columns(rows, headers)
+    charts = _raci_tables(rows)
+    repeated = _repeated_columns(rows, headers)
     result = []
     for (table, row), cells in rows.items():
         parts, spans, at = [], [], 0
@@ -142,13 +146,15 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
         head = headers.get(table, {}) if row != 0 else {}
         unit = _Unit(doc=d, block=cells[0][0], first=cells[0][1], text=" | ".join(parts), kind="row",
                      header=" | ".join(head[c] for c in sorted(head)), cells=spans, header_cells=head)
+        unit.raci = table in charts
+        unit.boilerplate = repeated.get(table, set())
         if row != 0:
             unit.questions = {c for c, a, z in spans if c in questions.get(table, set())
                               or (echo is not None and echo.restates(unit.text[a:z]))}
             if table in scored:
                 score_col, standard_cols = scored[table]
                 unit.questions |= {c for c, _a, _z in spans if c in standard_cols}
-                unit.score = next((unit.text[a:z].strip() for c, a, z in spans if c == score_col), "")
+                unit.score = next((_checked(unit.text[a:z]) for c, a, z in spans if c == score_col), "")
             if unit.questions and echo is not None:
                 # an answer that only says the question back ("The QIC institutes needed actions.") answers nothing
                 asked = " ".join(unit.text[a:z] for c, a, z in spans if c in unit.questions)
@@ -175,13 +181,77 @@ def _question_columns(rows: dict, echo: statements.RuleEcho) -> dict[int | None,
 # standard. The standard is the rule in the auditor's words, not evidence; a standard scored short of met ("Partial",
 # "No") is a finding against the plan, whatever the comments beside it quote.
 _SCORE_HEADER = re.compile(r"^\s*(?:score|scoring|rating|result|met\s*\??|compliant\s*\??|compliance|finding|"
-                           r"determination|status|y\s*/\s*n(?:\s*/\s*p)?)\s*\??\s*$", re.IGNORECASE)
+                           r"determination|status|y\s*/\s*n(?:\s*/\s*p)?|response|answer|attestation|attested|"
+                           r"reply|self-?assessment|self-?score)\s*\??\s*$", re.IGNORECASE)
+# A form's answer as check boxes ("☒ Yes ☐ No ☐ N/A", "[x] Yes [ ] No"): the answer is the one option ticked.
+_BOX = re.compile(r"(?P<box>[☒☑✓✔■☐□]|\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\))\s*"
+                  r"(?P<option>[A-Za-z][\w/ -]{0,24}?)\s*(?=[☒☑✓✔■☐□]|\[|\(|[.;,]|$)")
+_TICKED = re.compile(r"[☒☑✓✔■xX]")
 _SCORE_VALUE = re.compile(r"^\s*(?:yes|no|partial(?:ly)?(?: met)?|met|not met|n/?a|compliant|non-?compliant|"
                           r"partially compliant|full|none|y|n|p)\s*\.?$", re.IGNORECASE)
 _FAILED_SCORE = re.compile(r"^\s*(?:no|partial(?:ly)?(?: met)?|not met|non-?compliant|partially compliant|none|n|p)"
                            r"\s*\.?$", re.IGNORECASE)
 _STANDARD_HEADER = re.compile(r"^\s*(?:standard|standards|requirement|requirements|element|elements|criterion|"
                               r"criteria|question|item|measure of compliance|review element)\s*$", re.IGNORECASE)
+
+
+# A responsibility (RACI) chart's cell: "R", "A", "A/R", "C, I".
+_RACI_CELL = re.compile(r"^\s*[RACIS](?:\s*[,/+]\s*[RACIS])*\s*$")
+
+
+def _raci_tables(rows: dict) -> set[int | None]:
+    """Tables whose cells beside the first are mostly RACI letters, in at least two columns and three rows: an
+    activity in such a row is named, with who is responsible, accountable, consulted or informed; it does not say
+    the activity is done."""
+    tally: dict[int | None, list[bool]] = defaultdict(list)
+    columns: dict[int | None, set[int]] = defaultdict(set)
+    body_rows: dict[int | None, int] = defaultdict(int)
+    for (table, row), cells in rows.items():
+        if row in (0, None):
+            continue
+        body_rows[table] += 1
+        for _, b in cells[1:]:
+            if b.text:
+                hit = bool(_RACI_CELL.match(b.text))
+                tally[table].append(hit)
+                if hit:
+                    columns[table].add(b.col or 0)
+    return {t for t, flags in tally.items() if body_rows[t] >= 3 and len(columns[t]) >= 2
+            and sum(flags) * 3 >= 2 * len(flags)}
+
+
+def _repeated_columns(rows: dict, headers: dict) -> dict[int | None, set[int]]:
+    """Per table, the columns that say the same thing (four words or more) in every row, three rows at least (a table
+    continued under the same header counts as one): a form's boilerplate ("Selected as a priority area for study"
+    as every study's rationale) says nothing of any one row."""
+    def key(table):
+        return tuple(sorted(headers[table].items())) if table in headers else table
+
+    cells: dict[tuple, list[str]] = defaultdict(list)
+    for (table, row), blocks in rows.items():
+        if row in (0, None):
+            continue
+        for _, b in blocks[1:]:
+            if b.text:
+                cells[(key(table), b.col or 0)].append(" ".join(b.text.split()).lower())
+    same = {k for k, texts in cells.items() if len(texts) >= 3 and len(set(texts)) == 1 and len(texts[0].split()) >= 4}
+    # and the columns holding nothing of substance in any row ("TBD", "See the log", "On file")
+    same |= {k for k, texts in cells.items() if texts and all(_hollow_value(t) for t in texts)}
+    out: dict[int | None, set[int]] = defaultdict(set)
+    for table, _row in rows:
+        for k, col in same:
+            if k == key(table):
+                out[table].add(col)
+    return dict(out)
+
+
+def _checked(value: str) -> str:
+    """A score cell's answer: the text, or for a set of check boxes the one option ticked ("" if none or several)."""
+    boxes = list(_BOX.finditer(value))
+    if len(boxes) < 2:
+        return value.strip()
+    ticked = [m.group("option").strip() for m in boxes if _TICKED.search(m.group("box"))]
+    return ticked[0] if len(ticked) == 1 else ""
 
 
 def _scored_columns(rows: dict, headers: dict) -> dict[int | None, tuple[int, set[int]]]:
@@ -194,7 +264,7 @@ def _scored_columns(rows: dict, headers: dict) -> dict[int | None, tuple[int, se
         if not score_cols or not standard_cols:
             continue
         for col in score_cols:
-            values = [b.text for (t, r), cells in rows.items() if t == table and r not in (0, None)
+            values = [_checked(b.text) for (t, r), cells in rows.items() if t == table and r not in (0, None)
                       for _, b in cells if (b.col or 0) == col and b.text]
             if len(values) >= 3 and sum(bool(_SCORE_VALUE.match(v)) for v in values) * 3 >= 2 * len(values):
                 found[table] = (col, standard_cols)
@@ -265,7 +335,12 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             spans = [(0, len(sdoc))]
         question_tokens = _question_tokens(sdoc, unit)
         blank_cols = _placeholder_columns(unit)
-        undone = "negated" if _FAILED_SCORE.match(unit.score) else _not_done(unit)
+        undone = ("negated" if _FAILED_SCORE.match(unit.score) else "label" if unit.raci
+                  else _not_done(unit))
+        # a cell that only points elsewhere ("See the Rationale column of the Study Log.", "On file") shows nothing
+        pointing = {i for c, a, z in unit.cells if c != unit.cells[0][0] and _POINTER_ONLY.match(unit.text[a:z].strip())
+                    for i in range(a, z)} if unit.kind == "row" and len(unit.cells) > 1 else set()
+        repeated_chars = {i for c, a, z in unit.cells if c in unit.boilerplate for i in range(a, z)}
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
@@ -290,6 +365,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     continue
                 if sdoc[s].idx in blank_cols.get("label_chars", ()):
                     k = k | {"placeholder"}
+                if sdoc[s].idx in pointing:
+                    k = k | {"pointer"}
+                if sdoc[s].idx in repeated_chars:
+                    k = k | {"boilerplate"}
                 if undone:
                     k = k | {undone}  # the row's status says its activity has not happened
                 if not k:
@@ -463,12 +542,26 @@ def _not_done(unit: _Unit) -> str | None:
     """The statement kind a row's status cell gives the whole row: "placeholder" for "TBD", "plan" for "Deferred",
     "Planned", "Not started"; None when the row has no such status."""
     for c, a, z in unit.cells:
-        if not _STATUS_HEADER.match(unit.header_cells.get(c, "")) or c == unit.cells[0][0]:
+        if c == unit.cells[0][0]:
             continue
-        cell = unit.text[a:z].strip()
-        if _NOT_DONE.match(cell):
+        header, cell = unit.header_cells.get(c, ""), unit.text[a:z].strip()
+        if _STATUS_HEADER.match(header) and _NOT_DONE.match(cell):
             return "placeholder" if re.match(r"^\(?(?:tbd|tba|to be)\b", cell, re.IGNORECASE) else "plan"
+        # a step no one is named to do ("Owner: TBD") is not yet a practice; one done "as needed" is an option
+        if _OWNER_HEADER.match(header) and _PLACEHOLDER_CELL.match(cell) and not _NOT_APPLICABLE.match(cell):
+            return "placeholder"
+        if _WHEN_HEADER.match(header) and _AS_NEEDED.match(cell):
+            return "permission"
     return None
+
+
+_OWNER_HEADER = re.compile(r"^\s*(?:owner|owned by|responsible|responsibility|accountable|lead|assigned to|who|"
+                           r"person responsible|responsible (?:party|staff|person|role))\b", re.IGNORECASE)
+_WHEN_HEADER = re.compile(r"^\s*(?:when|timing|timeframe|time frame|frequency|schedule|how often|due|target date)\b",
+                          re.IGNORECASE)
+_AS_NEEDED = re.compile(r"^\(?(?:as needed|as required|when needed|if needed|ad hoc|as resources allow|"
+                        r"as capacity allows|as time allows|when possible|prn)\b", re.IGNORECASE)
+_NOT_APPLICABLE = re.compile(r"^\(?n/?a\)?\.?$", re.IGNORECASE)
 
 
 def _question_tokens(sdoc, unit: _Unit) -> set[int]:
@@ -506,7 +599,7 @@ _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|rev
 # "Signed minutes: on file.", "available on request", "Delegated functions: reported separately by Compliance".
 _POINTER_ONLY = re.compile(
     r"^(?:(?:as )?per|see|refer to|according to|in accordance with|as described in|as set out in|described in)\s+"
-    r"(?:the\s+|our\s+|its\s+)?[\w&.'/-]*(?:\s+[\w&.'/-]+){0,5}\.?$"
+    r"(?:the\s+|our\s+|its\s+)?[\w&.'/-]*(?:\s+[\w&.'/-]+){0,8}\.?$"
     r"|^(?:kept |maintained |retained )?on file(?: with [\w\s.'-]{1,40})?\.?$"
     r"|^(?:available )?(?:up)?on request\.?$"
     r"|^(?:is |are )?(?:reported|covered|handled|addressed|described|evaluated|reviewed|documented) separately\b.*$",

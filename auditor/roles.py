@@ -236,6 +236,8 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                     role == "governing_body" and role is not None and role_of(name) != role):
                 add(Name(name=name, means=roles[role]["canonical"], how=f"described as {roles[role]['label']}: "
                          f"\"{text[:120]}\"", role=role, passage=i))
+        if p.kind == "row" and " | " in text:
+            _table_role(text, i, roles, role_of, add)
     names = list(found.values())
     for n in names:  # an enterprise, national or parent body is not the HMO's own (its council, its board)
         body = n.role in ("qm_committee", "governing_body") or _head(n.means or n.name) in _BODIES
@@ -260,6 +262,35 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
     names += _entity_bodies(passages, names, hmo_name)
     names += rule_names
     return names
+
+
+# A description cell that names what the row's body is: "The Plan's quality management committee", "Our board".
+_DESCRIBED = re.compile(r"^(?:the|our|its)\s+(?:(?:Plan|HMO|Company|Organization|Organisation)['’]s\s+)?"
+                        r"(?P<desc>[^.;:]{3,60})", re.IGNORECASE)
+
+
+def _table_role(text: str, i: int, roles: dict, role_of, add) -> None:
+    """A table of the plan's bodies, one per row ("Clinical Excellence Council | CEC | The Plan's quality management
+    committee. Charter in SOP QM-120."): the body in the first cell is the role its description cell names."""
+    cells = [c.strip() for c in text.split(" | ")]
+    name = _trim(cells[0])
+    if _head(name) not in _BODIES or len(name.split()) < 2 or not re.fullmatch(_NAME, name):
+        return
+    for cell in cells[1:]:
+        m = _DESCRIBED.match(cell)
+        if m is None or len(m.group("desc").split()) > 6:
+            continue
+        role = role_of(m.group("desc"))
+        if role is not None and role != "hmo" and role_of(name) != role:
+            r = roles[role]
+            add(Name(name=name, means=r["canonical"], how=f"described as {r['label']}: \"{text[:120]}\"", role=role,
+                     passage=i))
+            # its short name in a cell of its own ("| CEC |"), as the row defines it
+            for short in cells[1:]:
+                if re.fullmatch(r"[A-Z][A-Za-z&/]{1,9}", short) and _initials_match(name, short):
+                    add(Name(name=short, means=name, how=f"defined as the acronym of \"{name}\"", role=role,
+                             passage=i))
+            return
 
 
 def _rule_names(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary,

@@ -22,7 +22,7 @@ from importlib import resources
 import yaml
 
 KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "received", "restates_rule", "foreign",
-         "label", "verdict")
+         "label", "verdict", "boilerplate")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -36,6 +36,7 @@ LABELS = {
     "received": "what the body only receives reports of",
     "label": "a heading or label that names the subject without saying anything of it",
     "verdict": "a conclusion with nothing to ground it",
+    "boilerplate": "the same words in every row of a table, said of none in particular",
 }
 
 

@@ -206,3 +206,16 @@ def test_the_rules_name_for_a_body_is_shortened_as_the_plans_own_names_are():
     # "the Council" with no council of the plan's named is nobody the rule knows
     finding, _ = audit("The Council reviews the results of every improvement project.\n", COMMITTEE_REVIEWS)
     assert finding.status == "not_met"
+
+
+def test_a_table_of_the_plans_bodies_gives_each_the_role_its_description_names():
+    table = ("## Roles\n| Body | Short name | What it is |\n| --- | --- | --- |\n"
+             "| Clinical Excellence Council | CEC | The Plan's quality committee. Charter in SOP 120. |\n"
+             "| Network Relations Team | NRT | Provider relations and contracting. |\n\n"
+             "## SOP 120\nThe CEC reviews the results of every improvement project.\n")
+    finding, report = audit(table, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "The CEC reviews the results of every improvement project."
+    assert ("CEC", "qm_committee") in {(n.name, n.role) for n in report.names}
+    # a row whose description is not a role the rules know gives no role
+    assert ("Network Relations Team", None) not in {(n.name, n.role) for n in report.names if n.role}

@@ -330,3 +330,55 @@ def test_an_audit_tool_table_continued_over_one_row_is_scored_as_the_table_is(sc
             f"| A1 | Board of Directors approves the program | {score} | Minutes of 2025-02-18 show the Board of "
             "Directors approved the 2025 description by vote. |\n")
     assert run(PHRASE, (first + rest, "other")).status == status
+
+
+_FORM = ("## Self-attestation\n| No. | Item | Response | Evidence or comment |\n| --- | --- | --- | --- |\n"
+         "| A1 | Does the Board of Directors approve the program? | {answer} | {comment} |\n"
+         "| A2 | Are minutes kept? | ☒ Yes ☐ No ☐ N/A | 12 of 12 |\n"
+         "| A3 | Are reports filed? | ☐ Yes ☒ No ☐ N/A | none on file |\n")
+_VOTE = "Minutes of 2025-02-18 show the Board of Directors approved the 2025 description by vote."
+
+
+@pytest.mark.parametrize(("answer", "comment", "status"), [
+    ("☒ Yes ☐ No ☐ N/A", _VOTE, "met"),
+    ("[x] Yes [ ] No", _VOTE, "met"),
+    # the box ticked is the answer: "No" is a finding against the plan, whatever the comment quotes
+    ("☐ Yes ☒ No ☐ N/A", _VOTE, "partial"),
+    # a ticked Yes under the rule's own question is a claim, not evidence
+    ("☒ Yes ☐ No ☐ N/A", "Done.", "not_met"),
+])
+def test_a_check_box_form_is_read_by_the_box_ticked_and_its_comment(answer, comment, status):
+    assert run(PHRASE, (_FORM.format(answer=answer, comment=comment), "other")).status == status
+
+
+def test_a_responsibility_chart_names_who_would_do_an_activity_not_that_it_is_done():
+    chart = ("## Responsibility matrix\n| Activity | Board | CEO | QIC |\n| --- | --- | --- | --- |\n"
+             "| Board of Directors approval of the program | A | R | C |\n| Work plan | I | A | R |\n"
+             "| Minutes | I | C | A/R |\n")
+    finding = run(PHRASE, (chart, "other"))
+    assert finding.status == "partial"
+    assert "a heading or label" in finding.missing[0]
+
+
+@pytest.mark.parametrize(("owner", "when", "status"), [
+    ("CEO", "March", "met"),
+    ("TBD", "March", "partial"),  # a step no one is named to do
+    ("CEO", "As needed", "partial"),  # a step done when someone thinks of it is an option
+])
+def test_a_procedure_step_with_no_owner_or_done_as_needed_is_not_practice(owner, when, status):
+    steps = ("## SOP 1.1 Program approval\n| Step | Action | Owner | When |\n| --- | --- | --- | --- |\n"
+             f"| 1 | The Board of Directors approves the program | {owner} | {when} |\n")
+    assert run(PHRASE, (steps, "other")).status == status
+
+
+def test_a_column_that_says_the_same_in_every_row_or_only_points_elsewhere_says_nothing_of_a_row():
+    said = "Approved by the Board of Directors as required"
+    log = ("## Study log\n| ID | Topic | Approval |\n| --- | --- | --- |\n"
+           + "".join(f"| S{i} | Topic {i} | {said} |\n" for i in range(1, 4)))
+    assert run(PHRASE, (log, "other")).status == "partial"
+    # the same words in one row among others that differ are that row's
+    varied = log.replace(f"| S2 | Topic 2 | {said} |", "| S2 | Topic 2 | Pending |")
+    assert run(PHRASE, (varied, "other")).status == "met"
+    pointer = ("## Items\n| Item | Evidence |\n| --- | --- |\n"
+               "| Program | See the Board of Directors approval minutes. |\n")
+    assert run(PHRASE, (pointer, "other")).status == "partial"
