@@ -646,6 +646,12 @@ def _terms_of(text: str, vocabulary: Vocabulary) -> set[str]:
 _ENUMERATOR = re.compile(r"^\s*(\(?[a-zA-Z0-9]{1,3}[.)]|[•\-–*▪])\s")
 
 
+# A lead-in that names what its items are ("What held us back:", "Barriers to improvement:"), not a clause whose
+# subject the items complete ("Each study defines:").
+_NAMING_LEAD = re.compile(r"^(?!(?:each|every|all|the|this|these|those|it|we|our|its|they)\b)"
+                          r"\W*(?:\w+\W+){0,5}\w+\s*:$", re.IGNORECASE)
+
+
 def _add_list_stems(passages: list[Passage]) -> None:
     """A list item's lead-in is its context: in "Provider shall maintain policies that: (a) protect ...",
     item (a) carries the obligation of the sentence that introduces the list, and in "The committee may: - invite
@@ -658,6 +664,7 @@ def _add_list_stems(passages: list[Passage]) -> None:
     stem_kinds: frozenset[str] = frozenset()
     stem_key: tuple | None = None
     colon = False
+    named: set[str] = set()
     for passage in passages:
         key = (passage.doc, passage.section)
         is_item = passage.block_kind == "list_item" or (colon and bool(_ENUMERATOR.match(passage.text)))
@@ -667,12 +674,19 @@ def _add_list_stems(passages: list[Passage]) -> None:
                 for term in passage.terms:
                     passage.kinds[term] = passage.kinds.get(term, frozenset()) | stem_kinds
                 passage.asserted = set()
+            elif named and passage.asserted and not passage.statement and not passage.kinds:
+                # "What held us back: - The analyst post has been empty since October": each item is one of what
+                # the label lead-in names, said of it
+                passage.terms |= named
+                passage.asserted |= named
         elif passage.kind == "sentence":
             # the last sentence before the items is their lead-in
             stem, stem_key, colon = passage.terms, key, passage.text.rstrip().endswith(":")
             stem_kinds = passage.trailing if colon else frozenset()
+            named = ({t for t, k in passage.kinds.items() if k == {"label"}}
+                     if colon and not passage.asserted and _NAMING_LEAD.match(passage.text) else set())
         else:
-            stem, stem_key, colon, stem_kinds = set(), None, False, frozenset()
+            stem, stem_key, colon, stem_kinds, named = set(), None, False, frozenset(), set()
 
 
 def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:
