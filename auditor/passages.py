@@ -699,6 +699,15 @@ def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int,
     return out
 
 
+_SUBJECT_LINE = re.compile(r"^\s*(?:re|subject|regarding)\s*:\s*(.{3,200})$", re.IGNORECASE)
+
+
+def _subject_line(doc: Document) -> str:
+    """A memo's or letter's subject line, which titles it as much as its heading ("Re: The Year-End Quality Review
+    for 2024"), among its first blocks."""
+    return next((m.group(1) for b in doc.blocks[:12] if (m := _SUBJECT_LINE.match(b.text or ""))), "")
+
+
 def _add_context_terms(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary) -> None:
     """Context terms of a passage: those of the document's title and of every heading above it.
 
@@ -708,7 +717,8 @@ def _add_context_terms(passages: list[Passage], documents: list[Document], vocab
     heading_terms: dict[tuple[int, tuple[str, ...]], set[str]] = {
         p.section_key: p.terms for p in passages if p.kind == "heading"
     }
-    titles = {d: _terms_of(doc.title, vocabulary) for d, doc in enumerate(documents) if doc.title and not doc.error}
+    titles = {d: _terms_of(f"{doc.title or ''}. {_subject_line(doc)}", vocabulary) for d, doc in enumerate(documents)
+              if (doc.title or _subject_line(doc)) and not doc.error}
     for passage in passages:
         passage.context_terms |= titles.get(passage.doc, set())
         path = passage.section_key[1]
