@@ -427,6 +427,13 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                     if cell not in header_terms:
                         header_terms[cell] = _terms_of(cell, vocabulary)
                     passage.context_terms |= header_terms[cell]
+                    # an Owner or Due column's header says what the row's filled cell is: who answers for the row,
+                    # and when ("Owner | Dr. Lee" names who is responsible)
+                    if (not undone and (_OWNER_HEADER.match(cell) or _WHEN_HEADER.match(cell))
+                            and any(c == col and not _hollow_value(unit.text[a:z]) for c, a, z in unit.cells)):
+                        fresh = header_terms[cell] - passage.terms
+                        passage.terms |= fresh
+                        passage.asserted |= fresh
 
 
     names = roles.discover(passages, documents, vocabulary, role_terms or {}, given_names, hmo_name)

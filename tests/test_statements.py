@@ -382,3 +382,11 @@ def test_a_column_that_says_the_same_in_every_row_or_only_points_elsewhere_says_
     pointer = ("## Items\n| Item | Evidence |\n| --- | --- |\n"
                "| Program | See the Board of Directors approval minutes. |\n")
     assert run(PHRASE, (pointer, "other")).status == "partial"
+
+
+@pytest.mark.parametrize(("owner", "status"), [("Dr. Lee", "met"), ("TBD", "not_met")])
+def test_an_owner_column_says_who_answers_for_the_row_when_its_cell_is_filled(owner, status):
+    evidence = {"type": "phrase", "all": [["owner", "responsible"], ["approve"]]}
+    table = ("## 2025 work plan\n| Activity | Owner |\n| --- | --- |\n"
+             f"| Approve the program | {owner} |\n| Publish the plan | Dr. Lee |\n")
+    assert run(evidence, (table, "other")).status == status
