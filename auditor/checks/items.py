@@ -138,6 +138,13 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
         units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
     wanted_set = set(within)
+    if self_named:
+        listed = [set(_words(u.text).split()) for u in units]
+        for item in _written_up(ctx, wanted_set, documents, set(exclude), set(shows)):
+            name = {w for w in _words(re.sub(r"\([^)]*\)", "", item.text)).split()
+                    if w not in _GENERIC and not w.isdigit() and not re.fullmatch(r"[\d.]+", w)}
+            if name and not any(name <= words for words in listed):
+                units.append(item)
     names_seen = [set(_words(u.text.split(" | ")[0]).split()) for u in units if wanted_set <= u.context_terms]
     for i, p in enumerate(corpus.passages if enumerations else ()):
         if p.kind != "sentence" or p.block_kind == "list_item" or not wanted_set <= p.terms | p.context_terms:
@@ -171,6 +178,37 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
             continue
         found.setdefault(" ".join(item.text.lower().split()), item)
     return sorted(_named_in_a_record(ctx, list(found.values())), key=lambda item: ctx.order_key(item.passages[0]))
+
+
+# A heading naming a kind of thing in the plural heads the list of them, not one of them ("Article X. Studies").
+_LIST_HEADING = re.compile(r"\b(?:studies|projects|activities|initiatives|QIAs|PIPs|QIPs|guidelines|interventions)\b",
+                           re.IGNORECASE)
+
+
+def _written_up(ctx: EvalContext, within: set[str], documents: list[str], exclude: set[str],
+                shows: set[str]) -> list[Item]:
+    """Items written up each under a heading of its own name ("## Study 1: Eye exams for adults with diabetes",
+    then paragraphs on its measure, goal and results): the heading names the item, and what its write-up says
+    against it (`exclude`: "baseline only") goes with it, and it must show one of `shows` (a goal). A heading
+    naming an item a list or table also holds is that item's write-up, not another item."""
+    corpus = ctx.corpus
+    at = index(corpus)
+    out = []
+    for i in at.headings:
+        heading = corpus.passages[i]
+        if (ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents) or not within <= heading.terms
+                or _LIST_HEADING.search(heading.text)):
+            continue
+        below = [j for j in at.below(heading.doc, heading.section_key[1]) if j != i]
+        if len(below) < 2 or any(corpus.passages[j].kind == "heading" and within <= corpus.passages[j].terms
+                                 for j in below):
+            continue  # a heading over a short note, or over the items' own headings: the list's, not an item's
+        if shows and not any(corpus.passages[j].asserted & shows for j in below):
+            continue  # a write-up with no goal or benchmark is not one of the items (an agenda item's note)
+        against = set().union(*(corpus.passages[j].terms for j in below)) & exclude
+        out.append(Item([i], heading.text, set(heading.asserted) | against, set(heading.context_terms),
+                        set(heading.terms)))
+    return out
 
 
 # Words that do not tell one study from another.
