@@ -138,13 +138,6 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
         units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
     wanted_set = set(within)
-    if self_named:
-        listed = [set(_words(u.text).split()) for u in units]
-        for item in _written_up(ctx, wanted_set, documents, set(exclude), set(shows)):
-            name = {w for w in _words(re.sub(r"\([^)]*\)", "", item.text)).split()
-                    if w not in _GENERIC and not w.isdigit() and not re.fullmatch(r"[\d.]+", w)}
-            if name and not any(name <= words for words in listed):
-                units.append(item)
     names_seen = [set(_words(u.text.split(" | ")[0]).split()) for u in units if wanted_set <= u.context_terms]
     for i, p in enumerate(corpus.passages if enumerations else ()):
         if p.kind != "sentence" or p.block_kind == "list_item" or not wanted_set <= p.terms | p.context_terms:
@@ -161,6 +154,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     if fields:
         units = _records(ctx, units, set(fields), set(within))
         units = _same_study(ctx, units)
+    if self_named:
+        units += _headed_items(ctx, units, wanted_set, documents, set(exclude), set(shows))
     units = _same_number(units)
     found: dict[str, Item] = {}
     wanted = set(within)
@@ -178,6 +173,25 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
             continue
         found.setdefault(" ".join(item.text.lower().split()), item)
     return sorted(_named_in_a_record(ctx, list(found.values())), key=lambda item: ctx.order_key(item.passages[0]))
+
+
+def _headed_items(ctx: EvalContext, units: list[Item], within: set[str], documents: list[str], exclude: set[str],
+                  shows: set[str]) -> list[Item]:
+    """The items written up under headings of their own that no item found already is: not one a list or table
+    names, nor one whose write-up is itself a record of fields ("| Measure | ... |", "| Goal | 80% |")."""
+    listed = [set(_words(u.text).split()) for u in units]
+    recorded = {i for u in units if u.record for i in u.passages}
+    at = index(ctx.corpus)
+    out = []
+    for item in _written_up(ctx, within, documents, exclude, shows):
+        heading = ctx.corpus.passages[item.passages[0]]
+        if recorded & set(at.below(heading.doc, heading.section_key[1])):
+            continue
+        name = {w for w in _words(re.sub(r"\([^)]*\)", "", item.text)).split()
+                if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w)}
+        if name and not any(name <= words for words in listed):
+            out.append(item)
+    return out
 
 
 # A heading naming a kind of thing in the plural heads the list of them, not one of them ("Article X. Studies").
