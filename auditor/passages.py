@@ -283,7 +283,7 @@ _PLACEHOLDER_CELL = re.compile(
     r"established|finalized|scheduled|assigned|identified)|under development|in development|pending|ongoing|"
     r"on-?going|n/?a|none( set)?|not (set|yet (determined|set|assigned|identified|scheduled))|as[ -]needed|"
     r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?"
-    r"(?:\s*\((?:after|until|once|when|pending)\b[^)]*\))?\.?$", re.IGNORECASE)  # "TBD (after 12 months of data)"
+    r"(?:\s*\([^()]{1,40}\))?\.?$", re.IGNORECASE)  # "TBD (after 12 months of data)", "TBD (Legal review)"
 
 
 # A work plan's or calendar's status column, and the statuses that say the row's activity has not happened:
@@ -589,7 +589,9 @@ def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
     if not blank:
         return {}
     out: dict[str, set[int]] = {"columns": blank}
-    if len(unit.cells) == 2 and unit.cells[0][0] not in blank:
+    # "Member access to own records | - | - | TBD (Legal review)": when every cell after the label holds nothing,
+    # the label's subject is not given either
+    if unit.cells[0][0] not in blank and all(c in blank for c, _a, _z in unit.cells[1:]):
         out["label_chars"] = set(range(unit.cells[0][1], unit.cells[0][2]))
     return out
 

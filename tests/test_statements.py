@@ -390,3 +390,11 @@ def test_an_owner_column_says_who_answers_for_the_row_when_its_cell_is_filled(ow
     table = ("## 2025 work plan\n| Activity | Owner |\n| --- | --- |\n"
              f"| Approve the program | {owner} |\n| Publish the plan | Dr. Lee |\n")
     assert run(evidence, (table, "other")).status == status
+
+
+def test_a_row_whose_every_cell_after_its_label_is_empty_or_tbd_gives_nothing_of_its_label():
+    table = ("## Contract crosswalk\n| Provision | PCP template | Facility template |\n| --- | --- | --- |\n"
+             "| Board of Directors approval of the program | - | TBD (Legal review) |\n")
+    assert run(PHRASE, (table, "other")).status != "met"
+    given = table.replace("| - | TBD (Legal review) |", "| sec. 4.1 | sec. 5.2 |")
+    assert run(PHRASE, (given, "other")).status == "met"
