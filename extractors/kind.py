@@ -30,14 +30,20 @@ _PATTERNS: list[tuple[str, list[str]]] = [
                          r"\bprogram description\b",
                          # the program's own manual is its written description, unlike a provider or claims manual
                          r"\b(?:q[mia]|quality(?: (?:management|improvement|assurance))?) program (?:manual|booklet"
-                         r"|handbook|document)\b"]),
+                         r"|handbook|document)\b",
+                         # and so is its manual of procedures: "Quality Management SOP Manual"
+                         r"\b(?:q[mia]|quality (?:management|improvement|assurance))(?: program)? (?:sop|standard "
+                         r"operating procedures?|policies and procedures|procedures?) manual\b"]),
     # A provider manual binds the plan's providers (contracts incorporate it), unlike a claims or staff manual.
     ("provider_manual", [r"\b(?:provider|practitioner|physician|participating provider)s?['’]?\s+(?:manual|handbook|"
                          r"guide|administrative guide|reference guide)\b"]),
     # Not one of the document kinds: phrases that say the file is something else (a manual, a form,
     # an audit report) and must not fall through to "contract" or "program description".
     ("other", [r"\baudit(?:s|ed|ing)?\b", r"\bmanual\b", r"\bapplication\b", r"\bchecklist\b", r"\bguidance\b",
-               r"\breport on\b"]),
+               r"\breport on\b",
+               # a chart of who does what, or a form the plan fills in about itself, is not the description
+               r"\bresponsibility (?:matrix|chart|assignment)\b", r"\braci\b", r"\bself-?attestation\b",
+               r"\bself-?assessment\b"]),
     (
         "contract_template",
         [

@@ -779,6 +779,11 @@ def test_a_heading_with_nothing_under_it_opens_a_part_over_the_headings_of_its_s
         ),
         ("Casco Bay Health Plan", [], "qi-work-plan-2025.pdf", "work_plan"),
         ("Provider Manual", [], "a.pdf", "provider_manual"),  # binds providers beside their contracts
+        # the program's manual of procedures is its description; a chart of who does what, or a form the plan
+        # fills in about itself, is not
+        ("Kettle Cove HMO - Quality Management SOP Manual, 2025 Edition", [], "a.docx", "qmp_description"),
+        ("Kettle Cove HMO - QM Program Responsibility Matrix (RACI), 2025", [], "a.docx", "other"),
+        ("Kettle Cove HMO - Form F-9 Annual QM Program Self-Attestation", [], "a.docx", "other"),
         (None, [], "notes.txt", "other"),
     ],
 )
