@@ -29,7 +29,7 @@ def evaluate(check: CountCheck, ctx: EvalContext) -> CheckResult:
                 outside.append(f"{item.text.split(' | ')[0][:60]} ({why})")
     else:
         counted = found
-    counted, repeats = _distinct(counted)
+    counted, repeats = _distinct(counted, ctx)
     if repeats:
         outside.append("the same as another item: " + "; ".join(repeats))
     evidence = [item.passages[0] for item in counted]
@@ -66,25 +66,42 @@ _GENERIC = frozenset({"the", "and", "for", "with", "from", "that", "this", "its"
     "condition", "conditions", "type", "topic"})
 
 
-def _distinct(items: list) -> tuple[list, list[str]]:
+def _distinct(items: list, ctx: EvalContext | None = None) -> tuple[list, list[str]]:
     """Items that are not the same study listed twice: under another name ("Eye Exams for Members with Diabetes:
     2024 Update" after "Seeing Clearly: eye checks for members with diabetes") or in another table, an item that
-    shares a result figure and its subject with one already counted, or most of its own words, is that item."""
+    shares a result figure and its subject with one already counted, or most of its own words, is that item; but
+    two rows of one table naming different things do not share words enough to be one ("Breast cancer screening |
+    Preventive | USPSTF" and "Cervical cancer screening | Preventive | USPSTF")."""
     kept: list = []
     repeats: list[str] = []
-    signatures: list[tuple[set[str], set[str]]] = []
+    signatures: list[tuple[set[str], set[str], tuple | None, str]] = []
     for item in items:
         words = set(_WORD.findall(item.text.lower())) - _GENERIC
         figures = {f.replace(" ", "") for f in _FIGURE.findall(item.text)}
+        table = _table_of(ctx, item)
+        name = " ".join(item.text.split(" | ")[0].lower().split())
         same = any((figures & f and words & w) or (len(words & w) >= 3
-                                                  and len(words & w) >= 0.75 * min(len(words), len(w)))
-                   for w, f in signatures)
+                                                  and len(words & w) >= 0.75 * min(len(words), len(w))
+                                                  and not (table is not None and table == t and name != n))
+                   for w, f, t, n in signatures)
         if same:
             repeats.append(item.text.split(" | ")[0][:60])
             continue
         kept.append(item)
-        signatures.append((words, figures))
+        signatures.append((words, figures, table, name))
     return kept, repeats
+
+
+def _table_of(ctx: EvalContext | None, item) -> tuple | None:
+    """The (document, table) an item is a row of, or None."""
+    if ctx is None:
+        return None
+    passage = ctx.corpus.passages[item.passages[0]]
+    if passage.kind != "row":
+        return None
+    blocks = ctx.corpus.documents[passage.doc].blocks
+    table = blocks[passage.block].table if passage.block < len(blocks) else None
+    return None if table is None else (passage.doc, table)
 
 
 def _item_dates(ctx: EvalContext, item, undated: set[str] = frozenset()) -> list[dt.date]:

@@ -120,6 +120,8 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     for i, passage in enumerate(corpus.passages):
         if ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents):
             continue
+        if passage.kind == "row" and any(a == 0 for a, _z in passage.questions):
+            continue  # a crosswalk's row is the rule's question and the plan's answer, not an item of a list
         if passage.block_kind == "list_item" or (passage.kind == "row" and passage.row not in (0, None)):
             grouped.setdefault((passage.doc, passage.block), []).append(i)
     units: list[Item] = []
