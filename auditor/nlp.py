@@ -98,6 +98,12 @@ def _fold_acronym_definitions(doc: Doc) -> Doc:
 
 _ALT = re.compile(r"[|?]|(^|\s)(re:|=)\S")
 
+_REGEX = "REGEX"  # the anchor attribute of a required regex token: the regex itself stands for the words
+# A required token of a token pattern: (LEMMA or LOWER, the hashes of its words) or (_REGEX, {the regex}).
+_Anchor = tuple[int | str, frozenset[int | str]]
+_REGEX_CACHE_SIZE = 100_000  # distinct token texts whose regex results a Vocabulary keeps
+_NO_HITS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # shared by every text that matches no regex
+
 
 class Vocabulary:
     """Terms compiled into one PhraseMatcher (literal phrases) and one Matcher (phrases with alternatives).
@@ -115,9 +121,10 @@ class Vocabulary:
         # Token patterns, one Matcher per term, each run only on a doc that holds a word of every required
         # token of one of its patterns: the Matcher tests its set predicates at every token, which made it the
         # largest cost of a long document, while most sentences cannot match most terms at all.
-        self.token_matchers: list[tuple[Matcher, list[list[tuple[int, frozenset[int]]]]]] = []
-        # One-word regexes ("re:^\\d{4}$") are tested on each token's text here: as Matcher predicates they
-        # would be re-evaluated for every token and pattern, which dominated the cost of large documents.
+        self.token_matchers: list[tuple[Matcher, list[list[_Anchor]]]] = []
+        # One-word regexes ("re:^\\d{4}$") are tested once per distinct token text (`_token_regexes`): as Matcher
+        # predicates they would be re-evaluated for every token and pattern, which dominated the cost of large
+        # documents.
         self.word_regexes: list[tuple[str, re.Pattern]] = []
         for name, phrases in sorted(terms.items()):
             literal = [p for p in phrases if not _ALT.search(p)]
@@ -146,31 +153,58 @@ class Vocabulary:
                 matcher = Matcher(nlp.vocab)
                 matcher.add(name, patterns)
                 self.token_matchers.append((matcher, [_anchors(p, nlp.vocab.strings) for p in patterns]))
-        self._any_regex = self._in_text = None
-        if self.word_regexes:
-            try:
-                self._any_regex = re.compile("|".join(f"(?:{r.pattern})" for _, r in self.word_regexes))
-                # The same patterns unanchored, over the whole text: most passages hold no candidate at all,
-                # and looking at the text once is far cheaper than visiting every token.
-                loose = [r.pattern.removeprefix("^").removesuffix("$") for _, r in self.word_regexes]
-                self._in_text = re.compile("|".join(f"(?:{p})" for p in loose))
-            except re.error:  # e.g. an inline flag that only works at a pattern's start: test them one by one
-                self._any_regex = re.compile("")
+        # The regexes of token patterns ("each re:^[A-Za-z][\\w-]*$ must"), tested per token text as the word
+        # regexes are: a pattern's required regex token is an anchor like its required words.
+        self._pattern_regexes = sorted({w for _m, anchors in self.token_matchers for pattern in anchors
+                                        for attr, words in pattern if attr == _REGEX for w in words})
+        self._compiled = [re.compile(r) for r in self._pattern_regexes]
+        # Token text (hash) -> the word regexes' terms and the pattern regexes it matches. A cache only: what a
+        # text matches depends on the text alone. Emptied when full, so a long run (a batch worker, a large
+        # submission) does not grow it without bound.
+        self._regex_hits: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # Which token matchers a doc may need, found from its words: each pattern is indexed under the words of
+        # its first anchor (testing every matcher's anchors against every doc cost as much as running them).
+        self._always: set[int] = set()  # matchers with a pattern that has no anchor
+        self._by_word: dict[tuple[int | str, int | str], list[tuple[int, int]]] = {}
+        for k, (_matcher, anchors) in enumerate(self.token_matchers):
+            for j, pattern in enumerate(anchors):
+                if not pattern:
+                    self._always.add(k)
+                    continue
+                attr, words = pattern[0]
+                for word in words:
+                    self._by_word.setdefault((attr, word), []).append((k, j))
 
-    def _regex_candidates(self, doc: Doc, text: str) -> Iterable[int]:
-        """The tokens that may match a one-word regex: those where the unanchored patterns find something in the
-        text (far fewer than all tokens; visiting each token of a long document was a large share of its cost)."""
-        if self._in_text is None:
-            return range(len(doc))
-        starts = None
-        tokens: set[int] = set()
-        for hit in self._in_text.finditer(text):
-            if starts is None:
-                starts = doc.to_array("IDX")
-            first = int(numpy.searchsorted(starts, hit.start(), side="right")) - 1
-            last = int(numpy.searchsorted(starts, max(hit.end() - 1, hit.start()), side="right")) - 1
-            tokens.update(range(max(first, 0), last + 1))
-        return sorted(tokens)
+    def _token_regexes(self, doc: Doc) -> tuple[list[tuple[str, int, int]], set[str]]:
+        """The word regexes' hits (term, start, end) in token order, and the token patterns' regexes some token
+        matches. Each distinct token text is tested once (`_regex_hits`): a document repeats its numbers and
+        words, and testing every token of it was a large share of matching."""
+        hits: list[tuple[str, int, int]] = []
+        matched: set[str] = set()
+        if not self.word_regexes and not self._compiled:
+            return hits, matched
+        cache = self._regex_hits
+        strings = doc.vocab.strings
+        named: dict[int, tuple[str, ...]] = {}  # token text (hash) -> the word regexes' terms, when it has some
+        for orth in doc.count_by(ORTH):  # each distinct token text once
+            known = cache.get(orth)
+            if known is None:
+                if len(cache) >= _REGEX_CACHE_SIZE:
+                    cache.clear()
+                text = strings[orth]
+                names = tuple(name for name, regex in self.word_regexes if regex.search(text))
+                regexes = tuple(r for r, c in zip(self._pattern_regexes, self._compiled, strict=True)
+                                if c.search(text))
+                known = cache[orth] = (names, regexes) if names or regexes else _NO_HITS
+            if known[0]:
+                named[orth] = known[0]
+            if known[1]:
+                matched.update(known[1])
+        if named:  # in token order, each token's terms in the order of `word_regexes`
+            for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+                if orth in named:
+                    hits += [(name, i, i + 1) for name in named[orth]]
+        return hits, matched
 
     @staticmethod
     def _token_pattern(phrase: str) -> list[dict]:
@@ -193,36 +227,42 @@ class Vocabulary:
             pattern.append(spec)
         return pattern
 
-    def match(self, doc: Doc, text: str | None = None) -> list[tuple[str, int, int]]:
-        """(term name, start token, end token) for every term occurrence in the doc.
-
-        `text`: the doc's text when the caller has it (`doc.text` joins it anew from every token)."""
+    def match(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(term name, start token, end token) for every term occurrence in the doc."""
         strings = doc.vocab.strings
         found = [(strings[m], s, e) for m, s, e in self.phrase_matcher(doc)]
         if len(self.exact_matcher):
             found += [(strings[m], s, e) for m, s, e in self.exact_matcher(doc)]
-        if self._any_regex is not None:
-            for i in self._regex_candidates(doc, doc.text if text is None else text):
-                text = doc[i].text
-                if self._any_regex.search(text):  # one test per candidate; the rare hits are resolved below
-                    found += [(name, i, i + 1) for name, regex in self.word_regexes if regex.search(text)]
+        hits, regexes = self._token_regexes(doc)
+        found += hits
         if self.token_matchers:
-            present = {LEMMA: set(doc.count_by(LEMMA)), LOWER: set(doc.count_by(LOWER))}
-            for matcher, anchors in self.token_matchers:
-                if any(all(not present[attr].isdisjoint(words) for attr, words in pattern) for pattern in anchors):
-                    found += [(strings[m], s, e) for m, s, e in matcher(doc)]
+            present: dict[int | str, set] = {LEMMA: set(doc.count_by(LEMMA)), LOWER: set(doc.count_by(LOWER)),
+                                             _REGEX: regexes}
+            run = set(self._always)
+            by_word = self._by_word
+            for attr in (LEMMA, LOWER, _REGEX):
+                for word in present[attr]:
+                    for k, j in by_word.get((attr, word), ()):
+                        if k not in run and all(not present[a].isdisjoint(words)
+                                                for a, words in self.token_matchers[k][1][j]):
+                            run.add(k)
+            for k in sorted(run):
+                found += [(strings[m], s, e) for m, s, e in self.token_matchers[k][0](doc)]
         return found
 
 
-def _anchors(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]]]:
-    """The required tokens of a pattern a doc must hold one word of each, as (attribute, word hashes)."""
-    anchors = []
+def _anchors(pattern: list[dict], strings) -> list[_Anchor]:
+    """The required tokens of a pattern a doc must hold one word of each, as (attribute, word hashes); a required
+    regex token as (_REGEX, {the regex}), which a doc holds when one of its tokens matches it."""
+    anchors: list[_Anchor] = []
     for spec in pattern:
         if spec.get("OP") == "?":
             continue
         for key, attr in (("LEMMA", LEMMA), ("LOWER", LOWER)):
             if isinstance(spec.get(key), dict) and "IN" in spec[key]:
                 anchors.append((attr, frozenset(strings.add(w) for w in spec[key]["IN"])))
+        if isinstance(spec.get("TEXT"), dict) and "REGEX" in spec["TEXT"]:
+            anchors.append((_REGEX, frozenset([spec["TEXT"]["REGEX"]])))
     return anchors
 
 

@@ -469,7 +469,7 @@ def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None
         done = kept.get(unit.text)
         if done is None:
             sdoc = next(docs)
-            matches = vocabulary.match(sdoc, unit.text)  # spaCy keeps the text as given: unit.text is sdoc.text
+            matches = vocabulary.match(sdoc)
             marks = statements.token_kinds(sdoc, as_of_year)
             kinds = [frozenset().union(*(marks.get(i, ()) for i in range(s, e))) if marks else frozenset()
                      for _n, s, e in matches]

@@ -310,7 +310,7 @@ def _rule_names(passages: list[Passage], documents: list[Document], vocabulary: 
             continue
         text = passages[hit].text
         doc = next(iter(process([text])))
-        spans = [(s, e) for name, s, e in vocabulary.match(doc, text) if name in wanted]
+        spans = [(s, e) for name, s, e in vocabulary.match(doc) if name in wanted]
         if spans:
             s, e = min(spans)
             out.append(Name(name=doc[s:e].text, means=doc[s:e].text, how="named as the rules name it", role=role,
@@ -553,7 +553,7 @@ def agent_reader(names: list[Name], vocabulary: Vocabulary, role_terms: dict[str
                 if not inside(m.start()):
                     found.append((m.start(), order.get(n.role, 9), n.role))
         doc = next(iter(process([text])))
-        for name, start, _end in vocabulary.match(doc, text):
+        for name, start, _end in vocabulary.match(doc):
             role = term_role.get(name)
             if role in order and not inside(doc[start].idx):
                 found.append((doc[start].idx, order[role], role))
