@@ -378,6 +378,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             if blank_cols.get("columns") and any(_IN_EFFECT_HEADER.search(unit.header_cells.get(c, ""))
                                                  for c in blank_cols["columns"]):
                 passage.pending = True
+            elif unit.kind == "row" and any(_IN_EFFECT_HEADER.search(unit.header_cells.get(c, ""))
+                                            and _NOT_IN_EFFECT.match(unit.text[a:z].strip()) for c, a, z in unit.cells):
+                passage.pending = True  # "Adopted | Draft; adoption expected 2025-09": not in effect yet
             if unit.questions:
                 passage.questions = [(a, z) for c, a, z in unit.cells if c in unit.questions]
             if asked:
@@ -602,6 +605,12 @@ def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
 # A column saying whether the row's item is in effect: approved, adopted, reviewed (by a committee), effective.
 _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|review(?:ed)?|implemented)\b",
                                re.IGNORECASE)
+
+
+# An in-effect column's value saying the row's item is not in effect yet.
+_NOT_IN_EFFECT = re.compile(r"^\(?(?:draft|drafted|proposed|pending|planned|expected|under (?:development|review)|"
+                            r"in (?:development|draft|progress)|not yet|awaiting|to be (?:adopted|approved))\b",
+                            re.IGNORECASE)
 
 
 # A value that only points elsewhere: "Consistency with UM criteria: per policy CPG-02.", "Thresholds: see UM-4.",

@@ -572,3 +572,12 @@ def test_a_count_in_words_counts_where_nothing_is_listed_and_a_list_wins_where_i
               "| Guideline | Source |\n| --- | --- |\n| Diabetes | ADA |\n| Asthma | GINA |\n")
     finding = run(GUIDELINE_COUNT, (listed, "other"))
     assert finding.status == "partial"  # the table lists two: the claim of four does not count over it
+
+
+@pytest.mark.parametrize(("adopted", "status"), [("2024-11-02", "met"),
+                                                 ("Draft; adoption expected 2025-09", "partial")])
+def test_a_row_whose_adoption_cell_says_draft_or_expected_is_not_in_effect(adopted, status):
+    evidence = {"type": "count", "within": [["guideline"]], "of": [["screening"]], "min": 2}
+    table = ("# Guidelines\n| Guideline | Adopted |\n| --- | --- |\n| Breast cancer screening | 2024-10-08 |\n"
+             f"| Lung cancer screening | {adopted} |\n")
+    assert run(evidence, (table, "other")).status == status
