@@ -220,29 +220,28 @@ def _raci_tables(rows: dict) -> set[int | None]:
             and sum(flags) * 3 >= 2 * len(flags)}
 
 
+def _header_key(headers: dict, table: int | None) -> tuple | int | None:
+    """What makes two tables one: the same header row (a table continued on the next page repeats it)."""
+    return tuple(sorted(headers[table].items())) if table in headers else table
+
+
 def _repeated_columns(rows: dict, headers: dict) -> dict[int | None, set[int]]:
     """Per table, the columns that say the same thing (four words or more) in every row, three rows at least (a table
-    continued under the same header counts as one): a form's boilerplate ("Selected as a priority area for study"
-    as every study's rationale) says nothing of any one row."""
-    def key(table):
-        return tuple(sorted(headers[table].items())) if table in headers else table
-
+    continued under the same header counts as one), or nothing of substance in any ("TBD", "See the log"): a form's
+    boilerplate ("Selected as a priority area for study" as every study's rationale) says nothing of any one row."""
+    keys = {table: _header_key(headers, table) for table, _row in rows}
     cells: dict[tuple, list[str]] = defaultdict(list)
     for (table, row), blocks in rows.items():
         if row in (0, None):
             continue
         for _, b in blocks[1:]:
             if b.text:
-                cells[(key(table), b.col or 0)].append(" ".join(b.text.split()).lower())
-    same = {k for k, texts in cells.items() if len(texts) >= 3 and len(set(texts)) == 1 and len(texts[0].split()) >= 4}
-    # and the columns holding nothing of substance in any row ("TBD", "See the log", "On file")
-    same |= {k for k, texts in cells.items() if texts and all(_hollow_value(t) for t in texts)}
-    out: dict[int | None, set[int]] = defaultdict(set)
-    for table, _row in rows:
-        for k, col in same:
-            if k == key(table):
-                out[table].add(col)
-    return dict(out)
+                cells[(keys[table], b.col or 0)].append(" ".join(b.text.split()).lower())
+    same: dict[tuple | int | None, set[int]] = defaultdict(set)
+    for (key, col), texts in cells.items():
+        if (len(texts) >= 3 and len(set(texts)) == 1 and len(texts[0].split()) >= 4) or all(map(_hollow_value, texts)):
+            same[key].add(col)
+    return {table: same[key] for table, key in keys.items() if key in same}
 
 
 def _checked(value: str) -> str:
@@ -270,11 +269,10 @@ def _scored_columns(rows: dict, headers: dict) -> dict[int | None, tuple[int, se
                 found[table] = (col, standard_cols)
                 break
     # A table continued on the next page repeats its header over as few as one row: it is scored as the table is.
-    scored_heads = {tuple(sorted(headers[t].items())): cols for t, cols in found.items()}
-    for table, head in headers.items():
-        if table not in found and tuple(sorted(head.items())) in scored_heads:
-            found[table] = scored_heads[tuple(sorted(head.items()))]
-    return found
+    scored_heads = {_header_key(headers, t): cols for t, cols in found.items()}
+    for table in headers:
+        found.setdefault(table, scored_heads.get(_header_key(headers, table)))
+    return {t: cols for t, cols in found.items() if cols is not None}
 
 
 # A cell that holds nothing yet: its column's subject is not given for this row ("Benchmark | TBD").
@@ -735,8 +733,11 @@ def _add_context_terms(passages: list[Passage], documents: list[Document], vocab
     heading_terms: dict[tuple[int, tuple[str, ...]], set[str]] = {
         p.section_key: p.terms for p in passages if p.kind == "heading"
     }
-    titles = {d: _terms_of(f"{doc.title or ''}. {_subject_line(doc)}", vocabulary) for d, doc in enumerate(documents)
-              if (doc.title or _subject_line(doc)) and not doc.error}
+    titles = {}
+    for d, doc in enumerate(documents):
+        title = f"{doc.title or ''}. {_subject_line(doc)}" if not doc.error else ""
+        if title.strip(" ."):
+            titles[d] = _terms_of(title, vocabulary)
     for passage in passages:
         passage.context_terms |= titles.get(passage.doc, set())
         path = passage.section_key[1]

@@ -99,8 +99,7 @@ def _table_of(ctx: EvalContext | None, item) -> tuple | None:
     passage = ctx.corpus.passages[item.passages[0]]
     if passage.kind != "row":
         return None
-    blocks = ctx.corpus.documents[passage.doc].blocks
-    table = blocks[passage.block].table if passage.block < len(blocks) else None
+    table = ctx.corpus.documents[passage.doc].blocks[passage.block].table
     return None if table is None else (passage.doc, table)
 
 

@@ -177,38 +177,21 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     return sorted(_named_in_a_record(ctx, list(found.values())), key=lambda item: ctx.order_key(item.passages[0]))
 
 
-def _headed_items(ctx: EvalContext, units: list[Item], within: set[str], documents: list[str], exclude: set[str],
-                  shows: set[str]) -> list[Item]:
-    """The items written up under headings of their own that no item found already is: not one a list or table
-    names, nor one whose write-up is itself a record of fields ("| Measure | ... |", "| Goal | 80% |")."""
-    listed = [set(_words(u.text).split()) for u in units]
-    recorded = {i for u in units if u.record for i in u.passages}
-    at = index(ctx.corpus)
-    out = []
-    for item in _written_up(ctx, within, documents, exclude, shows):
-        heading = ctx.corpus.passages[item.passages[0]]
-        if recorded & set(at.below(heading.doc, heading.section_key[1])):
-            continue
-        name = {w for w in _words(re.sub(r"\([^)]*\)", "", item.text)).split()
-                if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w)}
-        if name and not any(name <= words for words in listed):
-            out.append(item)
-    return out
-
-
 # A heading naming a kind of thing in the plural heads the list of them, not one of them ("Article X. Studies").
 _LIST_HEADING = re.compile(r"\b(?:studies|projects|activities|initiatives|QIAs|PIPs|QIPs|guidelines|interventions)\b",
                            re.IGNORECASE)
 
 
-def _written_up(ctx: EvalContext, within: set[str], documents: list[str], exclude: set[str],
-                shows: set[str]) -> list[Item]:
+def _headed_items(ctx: EvalContext, units: list[Item], within: set[str], documents: list[str], exclude: set[str],
+                  shows: set[str]) -> list[Item]:
     """Items written up each under a heading of its own name ("## Study 1: Eye exams for adults with diabetes",
-    then paragraphs on its measure, goal and results): the heading names the item, and what its write-up says
-    against it (`exclude`: "baseline only") goes with it, and it must show one of `shows` (a goal). A heading
-    naming an item a list or table also holds is that item's write-up, not another item."""
+    then paragraphs on its measure, goal and results): the heading names the item, its write-up must show one of
+    `shows` (a goal), and what the write-up says against it (`exclude`: "baseline only") goes with it. Not an item
+    already found: one a list or table names, or one whose write-up is itself a record of fields ("| Goal | 80% |")."""
     corpus = ctx.corpus
     at = index(corpus)
+    listed = [set(_words(u.text).split()) for u in units]
+    recorded = {i for u in units if u.record for i in u.passages}
     out = []
     for i in at.headings:
         heading = corpus.passages[i]
@@ -221,6 +204,12 @@ def _written_up(ctx: EvalContext, within: set[str], documents: list[str], exclud
             continue  # a heading over a short note, or over the items' own headings: the list's, not an item's
         if shows and not any(corpus.passages[j].asserted & shows for j in below):
             continue  # a write-up with no goal or benchmark is not one of the items (an agenda item's note)
+        if recorded.intersection(below):
+            continue
+        name = {w for w in _words(re.sub(r"\([^)]*\)", "", heading.text)).split()
+                if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w)}
+        if not name or any(name <= words for words in listed):
+            continue
         against = set().union(*(corpus.passages[j].terms for j in below)) & exclude
         out.append(Item([i], heading.text, set(heading.asserted) | against, set(heading.context_terms),
                         set(heading.terms)))
