@@ -1,6 +1,6 @@
 """The disagreements on a labelled set, with the finding's evidence or nearest passages, to see why.
 
-    PYTHONPATH=. python bench/disagreements.py fixtures/paraphrase-7 [--only false-met|missed|review] [--id 1.03-1.C]
+    PYTHONPATH=. python bench/disagreements.py fixtures/paraphrase-7 [--only false-met|missed|review] [--id 1.03-1.C] [--all]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["false-met", "missed", "review"])
     parser.add_argument("--id")
     parser.add_argument("--plan")
+    parser.add_argument("--all", action="store_true", help="show agreeing findings too")
     args = parser.parse_args()
     from auditor.api import audit
 
@@ -34,7 +35,7 @@ def main() -> None:
             got = f.status
             outcome = ("agree" if (got == "met") == (label == "met") and got != "needs_review"
                        else "review" if got == "needs_review" else "false-met" if got == "met" else "missed")
-            if outcome == "agree" or (args.only and outcome != args.only):
+            if (outcome == "agree" and not args.all) or (args.only and outcome != args.only):
                 continue
             print(f"=== {submission} {rid} label={label} got={got} [{outcome}] {f.title}")
             print(f"    {f.rationale[:300]}")
