@@ -152,9 +152,20 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
 
     term_role = {term: role for role, terms_ in role_terms.items() for term in terms_}
 
+    # The program's own name first ("We call it the Improvement System"): the other roles are described by what
+    # they do to the program ("The Council steers the Improvement System"), under whatever name it has.
+    programs = _program_names(passages, roles["qm_program"], hmo_name) if "qm_program" in role_terms else []
+    for n in programs:
+        add(n)
+    program_terms = (frozenset(_terms_of(roles["qm_program"]["canonical"], vocabulary)) | set(role_terms["qm_program"])
+                     if programs else frozenset())
+    program_said = (re.compile("|".join(rf"(?<![\w-]){re.escape(n.name)}(?![\w-])" for n in programs))
+                    if programs else None)
+
     @functools.cache
     def terms(text: str) -> frozenset[str]:
-        return frozenset(_terms_of(text, vocabulary))
+        said = frozenset(_terms_of(text, vocabulary))
+        return said | program_terms if program_said is not None and program_said.search(text) else said
 
     def role_of(text: str) -> str | None:
         """The role a full name is: the vocabulary's term for the role, where the name's last word can be the role
@@ -224,6 +235,8 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
         if lead:
             name, rest = lead.group("name"), lead.group("rest")
             role = _function_role(name, rest, p, roles, objects, terms, role_of)
+            if role == "qm_program" and _head(name) not in {h.rstrip("s") for h in roles[role]["heads"]}:
+                role = None  # "This Plan is the written quality program": the document, not a name for the program
             alias = found.get(name) or found.get(f"the {name}")
             if role is not None and alias is not None:
                 # "The Committee directs the QMIP", where "the Committee" is defined as QIHEC: QIHEC is the role
@@ -238,6 +251,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                          f"\"{text[:120]}\"", role=role, passage=i))
         if p.kind == "row" and " | " in text:
             _table_role(text, i, roles, role_of, add)
+            _definition_row(text, i, roles, objects, terms, role_of, add, found)
     names = list(found.values())
     for n in names:  # an enterprise, national or parent body is not the HMO's own (its council, its board)
         body = n.role in ("qm_committee", "governing_body") or _head(n.means or n.name) in _BODIES
@@ -293,6 +307,97 @@ def _table_role(text: str, i: int, roles: dict, role_of, add) -> None:
             return
 
 
+# "We call it the Improvement System", "known as the Care Compass": a name given to what the sentence describes.
+_CALLED = re.compile(rf"(?:\b[Ww]e\s+call\s+(?:it|this|them)|\b(?:is|are)\s+(?:known|referred\s+to)\s+as|"
+                     rf"\b(?:is|are)\s+called)\s+(?:the\s+|our\s+)?[\"“]?(?P<name>{_NAME})")
+_QUALITY_WORK = re.compile(r"\b(?:quality|improv\w*|care|service|services|outcomes?)\b", re.IGNORECASE)
+_PROGRAM_WORD = re.compile(r"\b(?:program|programme|system|framework|approach)\b", re.IGNORECASE)
+
+
+def _program_names(passages: list[Passage], spec_: dict, hmo_name: str | None) -> list[Name]:
+    """The plan's own name for its quality program: a name it gives ("We call it the Improvement System") to a
+    program of quality work it describes, or a terms table's row ("Improvement System | The Plan's whole program for
+    monitoring and improving care and service")."""
+    heads = {h.rstrip("s") for h in spec_["heads"]}
+    own = _words_of(hmo_name or "")
+    out: dict[str, Name] = {}
+
+    def take(name: str, i: int, how: str) -> None:
+        name = _trim(name).rstrip(".,;:")
+        if (_head(name) in heads and 2 <= len(name.split()) <= 5 and name not in out
+                and not (own and _words_of(name) <= own)):
+            out[name] = Name(name=name, means=spec_["canonical"], how=how, role="qm_program", passage=i)
+
+    previous = ""
+    for i, p in enumerate(passages):
+        text = p.text
+        if p.kind == "sentence" and (m := _CALLED.search(text)):
+            if _QUALITY_WORK.search(text[:m.start()] or previous):
+                take(m.group("name"), i, f"named as {spec_['label']}: \"{text[:120]}\"")
+        elif p.kind == "row" and " | " in text:
+            cells = [c.strip() for c in text.split(" | ")]
+            name = re.sub(r"\s*\([^)]*\)\s*$", "", cells[0])
+            desc = cells[1] if len(cells) > 1 else ""
+            if (re.fullmatch(_NAME, name) and _PROGRAM_WORD.search(desc) and _QUALITY_WORK.search(desc)
+                    and re.match(r"(?:the|our|its|a|an)\b", desc, re.IGNORECASE)):
+                take(name, i, f"defined as {spec_['label']}: \"{text[:120]}\"")
+        if p.kind == "sentence":
+            previous = text
+    return list(out.values())
+
+
+def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_of, add, found: dict) -> None:
+    """A terms table's row defines its first cell by the second: an acronym by the name it opens with ("CQIO | The
+    Chief Quality & Improvement Officer, the physician who leads the program"), and a name by what it does ("Care
+    Council (the Council) | The standing body that steers the program"), read with the name's own head word."""
+    cells = [c.strip() for c in text.split(" | ")]
+    if len(cells) < 2 or not cells[1]:
+        return
+    first = re.sub(r"\s*\([^)]*\)\s*$", "", cells[0])
+    desc = cells[1]
+    full = first
+    if re.fullmatch(r"[A-Z][A-Za-z&/]{1,9}", first):
+        m = re.match(rf"(?:[Tt]he\s+|[Oo]ur\s+)?(?P<full>{_NAME})", desc)
+        if m is None or not _initials_match(m.group("full"), first):
+            return
+        full = _trim(m.group("full"))
+        add(Name(name=first, means=full, how=f"defined as the acronym of \"{full}\"", role=role_of(full), passage=i))
+    elif not re.fullmatch(_NAME, first) or len(first.split()) > 6:
+        return
+    if role_of(full) is not None:
+        return
+    head = _head(full)
+    # what the description says it is, in its opening words ("Care Standards | The clinical practice guidelines the
+    # Plan adopts"), where the name's own head word fits that role
+    words = re.sub(r"^(?:the|our|its|a|an)\s+", "", desc, flags=re.IGNORECASE).split()
+    for n in range(min(len(words), 6), 0, -1):
+        role = role_of(" ".join(words[:n]).rstrip(".,;:"))
+        heads = {h.lower().rstrip("s") for h in roles[role].get("heads", [])} if role else set()
+        if role is not None and role != "hmo" and head in heads:
+            r = roles[role]
+            add(Name(name=full, means=r["canonical"], how=f"defined as {r['label']}: \"{text[:120]}\"", role=role,
+                     passage=i))
+            return
+    clause = re.split(r"\b(?:that|who|which)\s+", desc, maxsplit=1)
+    if len(clause) < 2:
+        return
+    for part in re.split(r"\s+and\s+", clause[1]):
+        for role, r in roles.items():
+            if "functions" not in r or head not in {h.rstrip("s") for h in r["heads"]}:
+                continue
+            if r.get("qualifiers") and not any(q in full.lower() for q in r["qualifiers"]):
+                continue
+            verbs = sorted(r["functions"], key=len, reverse=True)
+            if any(re.match(rf"{re.escape(v)}\b", part) for v in verbs) and terms(part) & objects[role]:
+                how = f"described as {r['label']}: \"{text[:120]}\""
+                for key in (first, full):
+                    if key in found and found[key].role is None:
+                        found[key].role = role
+                        found[key].how += f"; {how}"
+                add(Name(name=full, means=r["canonical"], how=how, role=role, passage=i))
+                return
+
+
 def _rule_names(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary,
                 role_terms: dict[str, list[str]], named: set[str]) -> list[Name]:
     """For a role the plan gives no name of its own, the name it uses that the rules' vocabulary knows, at its first
@@ -346,7 +451,7 @@ def _function_role(name: str, rest: str, passage: Passage, roles: dict, objects:
     return None
 
 
-_SHARED_HEADS = frozenset({"Committee", "Board", "Department", "Office", "Bureau", "Division"})
+_SHARED_HEADS = frozenset({"Committee", "Board", "Department", "Office", "Bureau", "Division", "System"})
 
 
 def _short_forms(names: list[Name], passages: list[Passage]) -> list[Name]:

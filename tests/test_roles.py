@@ -17,7 +17,7 @@ TERMS = {
     "participate": ["take part", "participate"],
     "program": ["quality program", "quality work", "quality improvement program"],
 }
-ROLES = {"qm_committee": "committee", "governing_body": "board", "practitioner": "practitioners"}
+ROLES = {"qm_program": "program", "qm_committee": "committee", "governing_body": "board", "practitioner": "practitioners"}
 
 
 def checklist(evidence: dict) -> Checklist:
@@ -216,3 +216,35 @@ def test_a_table_of_the_plans_bodies_gives_each_the_role_its_description_names()
     assert ("CEC", "qm_committee") in {(n.name, n.role) for n in report.names}
     # a row whose description is not a role the rules know gives no role
     assert not any(n.role for n in report.names if n.name in ("Network Relations Team", "NRT"))
+
+
+def test_the_plans_own_name_for_its_program_lets_the_other_roles_be_read_by_what_they_do_to_it():
+    # the program named in a sentence, the committee described in a terms table by what it does to the program
+    text = ("Maple Health runs a standing system for watching and improving the care members receive. We call it the"
+            " Improvement System.\n\n## Words we use\n| Term | What it means |\n| --- | --- |\n"
+            "| Improvement Council (the Council) | The standing body that steers the Improvement System. |\n\n"
+            "## Projects\nThe Council reviews the results of every project.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == "The Council reviews the results of every project."
+    names = {(n.name, n.role) for n in report.names}
+    assert ("Improvement System", "qm_program") in names and ("Improvement Council", "qm_committee") in names
+    # without the program's name, "steers the Improvement System" says nothing the rules know
+    unnamed = text.replace(" We call it the Improvement System.", "")
+    assert audit(unnamed, COMMITTEE_REVIEWS)[0].status == "not_met"
+
+
+def test_a_terms_table_defines_an_acronym_by_the_name_its_description_opens_with():
+    text = ("## Terms\n| Term | Meaning |\n| --- | --- |\n"
+            "| CQC | The Clinical Quality Circle, the group that runs the quality program. |\n\n"
+            "## Work\nCQC reviews the results of each study.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert ("CQC", "qm_committee") in {(n.name, n.role) for n in report.names}
+
+
+def test_the_document_calling_itself_the_program_is_not_a_name_for_it():
+    # "This Plan is the written quality program": "the Plan" is still the HMO, not the program
+    text = "This Plan is the written quality improvement program of Maple Health.\n"
+    _, report = audit(text, COMMITTEE_REVIEWS)
+    assert not any(n.role == "qm_program" for n in report.names)
