@@ -1,6 +1,7 @@
 """The disagreements on a labelled set, with the finding's evidence or nearest passages, to see why.
 
-    PYTHONPATH=. python bench/disagreements.py fixtures/paraphrase-7 [--only false-met|missed|review] [--id 1.03-1.C] [--all]
+    PYTHONPATH=. python bench/disagreements.py fixtures/paraphrase-7 [--only false-met|missed|review]
+        [--id 1.03-1.C] [--plan NAME] [--all]
 """
 
 from __future__ import annotations

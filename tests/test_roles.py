@@ -17,7 +17,8 @@ TERMS = {
     "participate": ["take part", "participate"],
     "program": ["quality program", "quality work", "quality improvement program"],
 }
-ROLES = {"qm_program": "program", "qm_committee": "committee", "governing_body": "board", "practitioner": "practitioners"}
+ROLES = {"qm_program": "program", "qm_committee": "committee", "governing_body": "board",
+         "practitioner": "practitioners"}
 
 
 def checklist(evidence: dict) -> Checklist:
