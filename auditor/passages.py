@@ -150,7 +150,8 @@ def _table_units(d: int, blocks: list[tuple[int, Block]], echo: statements.RuleE
         unit.boilerplate = repeated.get(table, set())
         if row != 0:
             unit.questions = {c for c, a, z in spans if c in questions.get(table, set())
-                              or (echo is not None and echo.restates(unit.text[a:z]))}
+                              or (echo is not None and echo.restates(unit.text[a:z]))
+                              or (_ASKED_HEADER.match(head.get(c, "")) and len(spans) > 2)}
             if table in scored:
                 score_col, standard_cols = scored[table]
                 unit.questions |= {c for c, _a, _z in spans if c in standard_cols}
@@ -193,6 +194,15 @@ _FAILED_SCORE = re.compile(r"^\s*(?:no|partial(?:ly)?(?: met)?|not met|non-?comp
                            r"\s*\.?$", re.IGNORECASE)
 _STANDARD_HEADER = re.compile(r"^\s*(?:standard|standards|requirement|requirements|element|elements|criterion|"
                               r"criteria|question|item|measure of compliance|review element)\s*$", re.IGNORECASE)
+
+
+# A column that says what is asked of the plan, beside the plan's answer: a corrective action plan's "Examiner's
+# finding", a compliance table's "Requirement" or "Citation". Its cells are the examiner's or the rule's words.
+_ASKED_HEADER = re.compile(r"^\s*(?:(?:the\s+)?(?:examiner|examiners|reviewer|surveyor|auditor|bureau|department|"
+                           r"state|regulator)['’]?s?\s+)?(?:finding|findings|deficiency|deficiencies|observation|"
+                           r"observations|requirement|requirements|regulatory\s+requirement|rule|regulation|citation|"
+                           r"regulatory\s+citation|rule\s+text|question|request)(?:\s+(?:text|description|cited))?"
+                           r"\s*$", re.IGNORECASE)
 
 
 # A responsibility (RACI) chart's cell: "R", "A", "A/R", "C, I".
@@ -549,6 +559,7 @@ def _is_label(text: str, alone: bool = False) -> bool:
 def _not_done(unit: _Unit) -> str | None:
     """The statement kind a row's status cell gives the whole row: "placeholder" for "TBD", "plan" for "Deferred",
     "Planned", "Not started"; None when the row has no such status."""
+    answering = any(_ASKED_HEADER.match(h) for h in unit.header_cells.values())
     for c, a, z in unit.cells:
         if c == unit.cells[0][0]:
             continue
@@ -560,7 +571,29 @@ def _not_done(unit: _Unit) -> str | None:
             return "placeholder"
         if _WHEN_HEADER.match(header) and _AS_NEEDED.match(cell):
             return "permission"
+        # a corrective action plan's row (a column states the examiner's finding): the correction is not made until
+        # its status says closed, and a status closed on no evidence is only the plan's word
+        if answering and _STATUS_HEADER.match(header) and _OPEN_STATUS.match(cell):
+            return "plan"
+        if answering and _EVIDENCE_HEADER.match(header) and (_PLACEHOLDER_CELL.match(cell) or _NO_EVIDENCE.match(cell)):
+            return "placeholder"
+    if answering:
+        evidence = [c for c, h in unit.header_cells.items() if _EVIDENCE_HEADER.match(h)]
+        if evidence and not any(c in evidence for c, _a, _z in unit.cells):
+            return "placeholder"  # the evidence cell left empty
     return None
+
+
+# A corrective action plan's columns: the evidence offered for a correction, and a status saying it is not made.
+_EVIDENCE_HEADER = re.compile(r"^\s*(?:evidence|evidence (?:attached|provided|submitted|of (?:completion|correction))|"
+                              r"supporting (?:documentation|evidence|documents?)|attachments?|documentation)\s*$",
+                              re.IGNORECASE)
+_OPEN_STATUS = re.compile(r"^\(?(?:in progress|open|not (?:yet )?(?:closed|complete|completed|resolved)|ongoing|"
+                          r"on-?going|under way|underway|partially (?:complete|completed|implemented)|overdue)\b",
+                          re.IGNORECASE)
+_NO_EVIDENCE = re.compile(r"^\(?(?:none(?: yet)?|nothing (?:yet )?attached|see attached|attached|to follow|"
+                          r"will be (?:provided|submitted|attached)|not (?:yet )?(?:provided|available|attached)|"
+                          r"draft\b.*|[\w ]{0,40}\bto be provided)\.?\)?\.?$", re.IGNORECASE)
 
 
 _OWNER_HEADER = re.compile(r"^\s*(?:owner|owned by|responsible|responsibility|accountable|lead|assigned to|who|"

@@ -581,3 +581,14 @@ def test_a_row_whose_adoption_cell_says_draft_or_expected_is_not_in_effect(adopt
     table = ("# Guidelines\n| Guideline | Adopted |\n| --- | --- |\n| Breast cancer screening | 2024-10-08 |\n"
              f"| Lung cancer screening | {adopted} |\n")
     assert run(evidence, (table, "other")).status == status
+
+
+def test_a_contract_clause_quoted_under_its_section_counts_as_the_contract():
+    evidence = {"type": "phrase", "all": ["records"], "documents": ["contract_template"]}
+    quoted = ("# QM Program Description\n## Appendix A\n### A.2 Provider Agreement, section S-4\n"
+              "S-4 Records. Provider will let the Plan see members' medical records.\n")
+    assert run(evidence, (quoted, "qmp_description")).status == "met"
+    # the program's own section about agreements is a summary of them, for a reviewer to confirm
+    summary = ("# QM Program Description\n## Section 9. Provider agreements\n"
+               "Providers let the Plan see members' medical records.\n")
+    assert run(evidence, (summary, "qmp_description")).status == "needs_review"

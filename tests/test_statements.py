@@ -398,3 +398,27 @@ def test_a_row_whose_every_cell_after_its_label_is_empty_or_tbd_gives_nothing_of
     assert run(PHRASE, (table, "other")).status != "met"
     given = table.replace("| - | TBD (Legal review) |", "| sec. 4.1 | sec. 5.2 |")
     assert run(PHRASE, (given, "other")).status == "met"
+
+
+_CAP = ("## Finding 7\n| Finding no. | Examiner's finding | Plan response | Evidence attached | Status |\n"
+        "| --- | --- | --- | --- | --- |\n| 7 | {finding} | {response} | {evidence} | {status} |\n")
+
+
+@pytest.mark.parametrize(("finding", "response", "evidence", "status", "outcome"), [
+    # closed, with the evidence named: the plan's correction
+    ("No approval found.", "The Board of Directors approves the program each January.",
+     "Attachment 2: Board minutes of 2025-01-22", "Closed", "met"),
+    # the examiner's finding is the question, not the plan's answer
+    ("The Board of Directors approves the program only every other year.", "Agreed.", "Attachment 2", "Closed",
+     "not_met"),
+    # not yet corrected
+    ("No approval found.", "The Board of Directors approves the program each January.", "Attachment 2",
+     "In progress", "partial"),
+    # closed on no evidence: only the plan's word
+    ("No approval found.", "The Board of Directors approves the program each January.", "To be provided.",
+     "Closed", "partial"),
+    ("No approval found.", "The Board of Directors approves the program each January.", "", "Closed", "partial"),
+])
+def test_a_corrective_action_plans_row_is_read_by_its_columns(finding, response, evidence, status, outcome):
+    table = _CAP.format(finding=finding, response=response, evidence=evidence, status=status)
+    assert run(PHRASE, (table, "other")).status == outcome

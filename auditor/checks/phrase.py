@@ -236,8 +236,29 @@ def _in_expected_documents(ctx: EvalContext, hit: list[int], documents: list[str
 
     if "contract_template" in allowed and any(_PROVIDER_DUTY.search(ctx.corpus.passages[i].text) for i in hit):
         return True  # "All participating providers must keep ...": the plan's terms for providers, said directly
+    if "contract_template" in allowed and any(_quotes_contract(ctx.corpus.passages[i]) for i in hit):
+        return True  # the contract's own words, quoted with their section: the clause itself, not a summary
     return any(allowed.intersection(document_kinds_in(ctx.corpus.passages[i].text))
                and _REPORTS_CONTENT.search(ctx.corpus.passages[i].text) for i in hit)
+
+
+# A contract's clause quoted with where it stands: '"Provider will ..." (PCA-2024 section 6.1)', a table of
+# "Agreement language" or "Contract excerpts".
+_CLAUSE_CITED = re.compile(r"\b(?:section|sec\.|article|art\.|clause|paragraph|§)\s*[A-Z]?-?\d", re.IGNORECASE)
+_CONTRACT_WORD = re.compile(r"\b(?:agreement|contract|provider terms|amendment)s?\b", re.IGNORECASE)
+_CONTRACT_EXCERPT = re.compile(r"\b(?:agreement|contract)s?\b.{0,30}\b(?:language|wording|text|clauses?|excerpts?|"
+                               r"provisions?|quoted)\b|\b(?:excerpts?|clauses?|language|wording)\b.{0,20}"
+                               r"\b(?:agreement|contract)s?\b", re.IGNORECASE)
+
+
+def _quotes_contract(passage) -> bool:
+    # under a heading that names the contract and its section ("A.2 Provider Agreement, section S-4"): its text
+    if any((m := _CONTRACT_WORD.search(h)) and _CLAUSE_CITED.search(h, m.end()) for h in passage.section[-2:]):
+        return True
+    text = passage.text
+    if not any(q in text for q in "\"“”"):
+        return False
+    return bool(_CLAUSE_CITED.search(text)) or any(_CONTRACT_EXCERPT.search(h) for h in passage.section)
 
 
 # A duty the plan puts on its providers, with no contract submitted to show it: "Participating providers must
