@@ -501,6 +501,10 @@ _REQUEST = re.compile(r"^\s*(?:(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\
                       r"supply|detail|outline|summari[sz]e|specify|include)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:request|question|item|q)\s*(?:no\.?\s*)?#?\s*\d+", re.IGNORECASE)
 _QUESTION = re.compile(r"\?\s*$")
+# An examiner's numbered finding, as a corrective action plan heads its answer: "Finding 2024-QM-05 - ...",
+# "Deficiency 3:", "Observation no. 4.".
+_FINDING = re.compile(r"^\s*(?:(?:examiner|bureau|department|survey)['’]?s?\s+)?(?:finding|deficiency|observation|"
+                      r"citation)\s*(?:no\.?\s*)?#?\s*[\w.]*\d[\w.-]*\s*(?:[:.)]|\s[-–—])", re.IGNORECASE)
 
 
 def _asks(text: str, kind: str, echo) -> bool:
@@ -509,6 +513,8 @@ def _asks(text: str, kind: str, echo) -> bool:
     we adopted?") is a heading like any other, its answer the body under it, unless it asks in the rule's words."""
     if _REQUEST.match(text) and (_NUMBERED.match(text) or kind == "heading"):
         return True
+    if _FINDING.match(text):
+        return True  # "Finding 2024-QM-05 - Follow-up of QOC actions": the examiner's finding, answered below it
     if not _QUESTION.search(text):
         return False
     return kind != "heading" or (echo is not None and (echo.cites_or_echoes(text) or echo.paraphrases(text)))

@@ -252,6 +252,11 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
         if p.kind == "row" and " | " in text:
             _table_role(text, i, roles, role_of, add)
             _definition_row(text, i, roles, objects, terms, role_of, add, found)
+        elif p.kind == "sentence" and (g := _GLOSSARY.match(text)):
+            # a glossary's item ('"QOC": the Quality Oversight Council, the Plan's quality committee.') defines its
+            # term as a terms table's row does
+            for term in filter(None, (g.group("name"), g.group("alt"))):
+                _definition_row(f"{term} | {g.group('desc')}", i, roles, objects, terms, role_of, add, found)
     names = list(found.values())
     for n in names:  # an enterprise, national or parent body is not the HMO's own (its council, its board)
         body = n.role in ("qm_committee", "governing_body") or _head(n.means or n.name) in _BODIES
@@ -307,6 +312,13 @@ def _table_role(text: str, i: int, roles: dict, role_of, add) -> None:
             return
 
 
+# A glossary's item: '"NTHH": Northern Tier Health Holdings, LLC, ...', '- QOC: the Quality Oversight Council, ...',
+# '"the Plan" or "RLHP": ...'.
+_GLOSSARY = re.compile(r"^[\"“]?(?P<name>(?:[Tt]he\s+)?[A-Z][\w&'’/.-]*(?:\s+[\w&'’/.-]+){0,5}?)[\"”]?"
+                       r"(?:\s+or\s+[\"“](?P<alt>[^\"”:]{2,30})[\"”])?\s*:\s+(?P<desc>(?:the|our|its|a|an|[A-Z])"
+                       r"[^:]{3,200})$")
+
+
 # "We call it the Improvement System", "known as the Care Compass": a name given to what the sentence describes.
 _CALLED = re.compile(rf"(?:\b[Ww]e\s+call\s+(?:it|this|them)|\b(?:is|are)\s+(?:known|referred\s+to)\s+as|"
                      rf"\b(?:is|are)\s+called)\s+(?:the\s+|our\s+)?[\"“]?(?P<name>{_NAME})")
@@ -356,16 +368,32 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
     first = re.sub(r"\s*\([^)]*\)\s*$", "", cells[0])
     desc = cells[1]
     full = first
-    if re.fullmatch(r"[A-Z][A-Za-z&/]{1,9}", first):
+    if re.fullmatch(r"[A-Z][A-Za-z&/]{1,9}", first) and sum(ch.isupper() for ch in first) >= 2:
         m = re.match(rf"(?:[Tt]he\s+|[Oo]ur\s+)?(?P<full>{_NAME})", desc)
         if m is None or not _initials_match(m.group("full"), first):
             return
-        full = _trim(m.group("full"))
+        full = _trim(m.group("full")).rstrip(".")
         add(Name(name=first, means=full, how=f"defined as the acronym of \"{full}\"", role=role_of(full), passage=i))
     elif not re.fullmatch(_NAME, first) or len(first.split()) > 6:
         return
     if role_of(full) is not None:
         return
+    # what the description says it is, set off by commas: "the Quality Oversight Council, the Plan's quality
+    # committee" (the role's own name, with its head word)
+    for part in desc.split(",")[1:] if full != first else desc.split(","):
+        said = _DESCRIBED.match(part.strip())
+        ok = said and len(said.group("desc").split()) <= 6 and not re.search(r"\b(?:that|who|which|whose)\b",
+                                                                             said.group("desc"))
+        role = role_of(said.group("desc")) if ok else None
+        if role is not None and role != "hmo":
+            r = roles[role]
+            how = f"described as {r['label']}: \"{text[:120]}\""
+            for key in (first, full):
+                if key in found and found[key].role is None:
+                    found[key].role = role
+                    found[key].how += f"; {how}"
+            add(Name(name=full, means=r["canonical"], how=how, role=role, passage=i))
+            return
     head = _head(full)
     # what the description says it is, in its opening words ("Care Standards | The clinical practice guidelines the
     # Plan adopts"), where the name's own head word fits that role

@@ -249,3 +249,15 @@ def test_the_document_calling_itself_the_program_is_not_a_name_for_it():
     text = "This Plan is the written quality improvement program of Maple Health.\n"
     _, report = audit(text, COMMITTEE_REVIEWS)
     assert not any(n.role == "qm_program" for n in report.names)
+
+
+def test_a_glossary_item_defines_an_acronym_and_what_it_is():
+    text = ('## Names used here\n- "QOC": the Quality Oversight Council, the Plan\'s quality committee.\n'
+            "- Quality Operations: the Plan's quality staff.\n\n## Work\nThe QOC reviews the results of each study.\n")
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    names = {(n.name, n.role) for n in report.names}
+    assert ("QOC", "qm_committee") in names
+    # an item that only labels a value defines nothing
+    _, plain = audit("- Owner: Tobias Wendt\n- Status: Draft\n", COMMITTEE_REVIEWS)
+    assert not any(n.name in ("Owner", "Status") for n in plain.names)

@@ -422,3 +422,10 @@ _CAP = ("## Finding 7\n| Finding no. | Examiner's finding | Plan response | Evid
 def test_a_corrective_action_plans_row_is_read_by_its_columns(finding, response, evidence, status, outcome):
     table = _CAP.format(finding=finding, response=response, evidence=evidence, status=status)
     assert run(PHRASE, (table, "other")).status == outcome
+
+
+def test_an_examiners_numbered_finding_heading_is_not_the_plans_statement():
+    text = "## Finding 2024-05 - Board of Directors approves the program\nAgreed; see the response below.\n"
+    assert run(PHRASE, (text, "other")).status != "met"
+    own = "## 5. Board of Directors approves the program\nThe Board of Directors approves the program each March.\n"
+    assert run(PHRASE, (own, "other")).status == "met"
