@@ -734,6 +734,8 @@ def _add_list_stems(passages: list[Passage]) -> None:
                 # the label lead-in names, said of it
                 passage.terms |= named
                 passage.asserted |= named
+        elif is_item:
+            continue  # an item with no lead-in in its section is no lead-in for the items after it
         elif passage.kind == "sentence":
             # the last sentence before the items is their lead-in
             stem, stem_key, colon = passage.terms, key, passage.text.rstrip().endswith(":")

@@ -429,3 +429,11 @@ def test_an_examiners_numbered_finding_heading_is_not_the_plans_statement():
     assert run(PHRASE, (text, "other")).status != "met"
     own = "## 5. Board of Directors approves the program\nThe Board of Directors approves the program each March.\n"
     assert run(PHRASE, (own, "other")).status == "met"
+
+
+def test_a_list_item_is_no_lead_in_for_the_items_after_it():
+    evidence = {"type": "phrase", "all": ["approve"], "context": ["board"]}
+    siblings = "## Governance\n- The Board of Directors meets monthly.\n- Approves the program each year.\n"
+    assert run(evidence, (siblings, "other")).status == "not_met"
+    led = "## Governance\nThe Board of Directors:\n- meets monthly;\n- approves the program each year.\n"
+    assert run(evidence, (led, "other")).status == "met"

@@ -317,7 +317,7 @@ def _same_study(ctx: EvalContext, units: list[Item]) -> list[Item]:
 
 
 # A numbered study at the start of an item: "QIA-6", "PIP 2", "QIP #3".
-_STUDY_NUMBER = re.compile(r"^\s*(QIA|QIP|PIP|CCIP|PDSA)s?\s*[-#]?\s*(\d+)[A-Za-z]?\b", re.IGNORECASE)
+_STUDY_NUMBER = re.compile(r"^\s*(QIA|QIP|PIP|CCIP|PDSA|A3)s?\s*[-#]?\s*(\d+)[A-Za-z]?\b", re.IGNORECASE)
 
 
 def _same_number(units: list[Item]) -> list[Item]:
