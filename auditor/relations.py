@@ -44,7 +44,8 @@ _PENDING = re.compile(r"\bfor\s+(?:its\s+|their\s+|final\s+|formal\s+)?(?:approv
                       r"\bfor\s+(?:the\s+)?[^,;.]{2,60}?\s+to\s+(?:approve|adopt|ratify|endorse)\b|"
                       r"\brecommend(?:s|ed)?\s+(?:\w+\s+){0,3}approval\b|"
                       r"\bpending\b|\bawaiting\b|\bto\s+be\s+(?:approved|adopted|ratified)\b|"
-                      r"\bwill\s+be\s+(?:presented|submitted|approved|adopted)\b|\bnot\s+yet\s+(?:been\s+)?approved\b",
+                      r"\bwill\s+be\s+(?:presented|submitted|approved|adopted)\b|\bnot\s+yet\s+(?:been\s+)?approved\b|"
+                      r"\b(?:scheduled|slated|planned|set)\s+for\b|\bon\s+the\s+(?:\w+\s+){0,2}agenda\b",
                       re.IGNORECASE)
 _PREPARED = re.compile(r"\b(?:prepared|drafted|written|compiled|authored|submitted)\s+by\b", re.IGNORECASE)
 _BY = re.compile(r"^\s*(?:(?:annually|each year|every year|yearly|on\s+[^,;]{1,30}|in\s+\w+\s+\d{4})\s+)?by\s+"
@@ -219,7 +220,8 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
     clause = after[:_clause_end(after)]
     if _PREPARED.search(before[-40:]) or _PREPARED.search(clause[:20]):
         status = "prepared"
-    elif _PENDING.search(text[max(0, verb.start() - 70):verb.end() + 15]) or "plan" in kinds or "placeholder" in kinds:
+    elif (_PENDING.search(text[max(0, verb.start() - 70):verb.end() + 15]) or "plan" in kinds or "placeholder" in kinds
+          or label and p.kind == "row" and _PENDING.search(text)):  # "Approval | Board | Scheduled for 2025-07-23"
         status = "pending"
     elif kinds & {"negated", "permission", "purpose", "restates_rule"}:
         status = sorted(kinds & {"negated", "permission", "purpose", "restates_rule"})[0]

@@ -79,3 +79,14 @@ def test_approval_of_an_earlier_version_is_not_approval_of_the_document_submitte
     assert earlier.status == "partial", earlier.rationale
     assert "an earlier version than the submission's 2025 document" in earlier.rationale
     assert audit(text.format(year=2025), WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == "met"
+
+
+@pytest.mark.parametrize(("value", "status"), [
+    ("2025-01-28", "met"),
+    ("Scheduled for 2025-07-23", "partial"),
+    ("On the July agenda", "partial"),
+])
+def test_an_approval_block_whose_date_is_only_scheduled_is_not_yet_an_approval(value, status):
+    text = ("# 2025 Quality Improvement Work Plan\n\n| Step | Body | Date |\n| --- | --- | --- |\n"
+            f"| Approval | Board of Directors | {value} |\n")
+    assert audit(text, WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == status
