@@ -437,3 +437,8 @@ def test_a_list_item_is_no_lead_in_for_the_items_after_it():
     assert run(evidence, (siblings, "other")).status == "not_met"
     led = "## Governance\nThe Board of Directors:\n- meets monthly;\n- approves the program each year.\n"
     assert run(evidence, (led, "other")).status == "met"
+
+
+def test_a_pages_related_links_point_elsewhere():
+    assert run(PHRASE, ("Related pages: Board of Directors approves the program (GOV-2).", "other")).status == "partial"
+    assert run(PHRASE, ("The Board of Directors approves the program (GOV-2).", "other")).status == "met"
