@@ -12,11 +12,19 @@ from auditor.document import DocumentKind
 # is a contract. A program description is what is left once nothing more specific matched, as the
 # phrase "QI program" turns up in the titles of nearly every other kind.
 _PATTERNS: list[tuple[str, list[str]]] = [
-    ("committee_minutes", [r"\bminutes\b", r"\bmeeting of the\b.{0,80}\bcommittee\b"]),
-    ("work_plan", [r"\bwork\s*-?\s*plans?\b", r"\bannual\s+(?:[\w-]+\s+){0,2}plan\b"]),
+    # A plan's answer to an examination's findings is a response, not a work plan ("Corrective Action Plan").
+    ("other", [r"\bcorrective action plan\b", r"\bplan of correction\b", r"\bresponse to (?:the )?(?:\w+\s+){0,3}"
+               r"(?:examination|exam|findings|survey|document request)\b"]),
+    ("committee_minutes", [r"\bminutes\b", r"\bmeeting of the\b.{0,80}\bcommittee\b",
+                           # a committee's record of its sessions in other words: "Council Session Notes"
+                           r"\b(?:session|meeting)s?\s+(?:notes|record|summary|summaries)\b"]),
+    ("work_plan", [r"\bwork\s*-?\s*plans?\b", r"\bannual\s+(?:[\w-]+\s+){0,2}plan\b",
+                   r"\b(?:improvement|quality|qi|qm)\s+roadmap\b"]),
     (
         "annual_evaluation",
         [
+            # the year's look back at the program in plain words: "2024 Year in Review"
+            r"\byear[- ]in[- ]review\b",
             r"\bannual (?:program )?evaluation\b",
             r"\bprogram evaluation\b",
             r"\bevaluation of the\b.{0,60}\bprogram\b",

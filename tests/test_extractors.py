@@ -784,6 +784,13 @@ def test_a_heading_with_nothing_under_it_opens_a_part_over_the_headings_of_its_s
         ("Kettle Cove HMO - Quality Management SOP Manual, 2025 Edition", [], "a.docx", "qmp_description"),
         ("Kettle Cove HMO - QM Program Responsibility Matrix (RACI), 2025", [], "a.docx", "other"),
         ("Kettle Cove HMO - Form F-9 Annual QM Program Self-Attestation", [], "a.docx", "other"),
+        # the same kinds in other words: a committee's session notes, the year's review, an improvement roadmap;
+        # and a plan's answer to an examination is a response, whatever plans it speaks of
+        ("Improvement Council -- Session Notes, 2024 to 2025", [], "a.pdf", "committee_minutes"),
+        ("2024 Year in Review: What We Tried, What We Learned", [], "a.docx", "annual_evaluation"),
+        ("A3 Project Portfolio and 2025 Improvement Roadmap", [], "a.pdf", "work_plan"),
+        ("Maple Health Plan - Corrective Action Plan Response", ["Finding 3 - Work plan approval"], "a.docx",
+         "other"),
         (None, [], "notes.txt", "other"),
     ],
 )
