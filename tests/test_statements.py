@@ -442,3 +442,7 @@ def test_a_list_item_is_no_lead_in_for_the_items_after_it():
 def test_a_pages_related_links_point_elsewhere():
     assert run(PHRASE, ("Related pages: Board of Directors approves the program (GOV-2).", "other")).status == "partial"
     assert run(PHRASE, ("The Board of Directors approves the program (GOV-2).", "other")).status == "met"
+
+
+def test_an_aspiration_is_not_a_practice():
+    assert run(PHRASE, ("We aspire to a Board of Directors that approves the program.", "other")).status == "partial"
