@@ -290,8 +290,12 @@ _PLACEHOLDER_CELL = re.compile(
     r"^\(?(tbd|tba|tbc|to be (determined|decided|confirmed|developed|added|updated|completed|provided|set|"
     r"established|finalized|scheduled|assigned|identified)|under development|in development|pending|ongoing|"
     r"on-?going|n/?a|none( set)?|not (set|yet (determined|set|assigned|identified|scheduled))|as[ -]needed|"
-    r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual)\)?"
-    r"(?:\s*\([^()]{1,40}\))?\.?$", re.IGNORECASE)  # "TBD (after 12 months of data)", "TBD (Legal review)"
+    r"[-—–?]+|x{2,}%?|\[[^\]]*\]|placeholder|forthcoming|continuous|continual|to follow)\)?"
+    r"(?:\s*\([^()]{1,40}\))?\.?$"  # "TBD (after 12 months of data)", "TBD (Legal review)"
+    # "To be set at the 2025 Council retreat", "TBD after baseline": still to come, whenever
+    r"|^\(?(?:tbd|tba|tbc|to be (?:determined|decided|confirmed|set|scheduled|assigned|identified|established|"
+    r"finalized|provided|developed|added|completed)|pending)\s+(?:at|after|by|once|when|during|following|in|with)\s+"
+    r"[^.;|()]{1,60}\.?$", re.IGNORECASE)
 
 
 # A work plan's or calendar's status column, and the statuses that say the row's activity has not happened:
@@ -415,7 +419,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"verdict"} for t in passage.terms}
                 passage.asserted = set()
             elif unit.kind == "text" and (_CONTENTS.match(text) or block.kind == "paragraph"
-                                          and _is_label(text, alone=len(spans) == 1)):
+                                          and _is_label(text, alone=len(spans) == 1)
+                                          # a bullet's opening label ("- Aim 1. We aspire to ..."), before what
+                                          # the bullet says
+                                          or block.kind == "list_item" and len(spans) > 1 and start == spans[0][0]
+                                          and (_is_label(text, alone=False) or bool(_ITEM_LABEL.match(text)))):
                 # A label of a few words standing as a sentence ("Delegated functions.") names a subject; it says
                 # nothing of it. (A heading's words do count: with the body under it they say what the section is.)
                 passage.kinds = {t: passage.kinds.get(t, frozenset()) | {"label"} for t in passage.terms}
@@ -544,6 +552,10 @@ _CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents\b\s*[:.-]?", re.IGNORECA
 
 
 _OUTLINE_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|\(?[a-z0-9]{1,3}\))\s+")
+
+
+# A bullet's numbered label before what it says: "Aim 1.", "Goal B:", "Objective 3)".
+_ITEM_LABEL = re.compile(r"^\s*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s+(?:\d{1,2}|[A-Z])[.:)]?\s*$")
 
 
 def _is_label(text: str, alone: bool = False) -> bool:

@@ -592,3 +592,15 @@ def test_a_contract_clause_quoted_under_its_section_counts_as_the_contract():
     summary = ("# QM Program Description\n## Section 9. Provider agreements\n"
                "Providers let the Plan see members' medical records.\n")
     assert run(evidence, (summary, "qmp_description")).status == "needs_review"
+
+
+def test_a_list_item_that_only_aspires_or_waits_is_not_counted():
+    evidence = {"type": "count", "within": ["goal"], "min": 2}
+    terms = {"goal": ["goal", "goals", "aim", "aims"], "improve": ["improve", "raise", "reduce"]}
+    stated = "## Our goals\n- Goal 1. Raise flu shot rates to 60%.\n- Goal 2. Reduce readmissions by 10%.\n"
+    assert run_with_terms(evidence, terms, (stated, "other")).status == "met"
+    aspired = "## Our goals\n- Goal 1. We aspire to zero harm.\n- Goal 2. We aspire to a healthy valley.\n"
+    assert run_with_terms(evidence, terms, (aspired, "other")).status != "met"
+    table = ("## Our goals\n| Goal | Objective | Measure |\n| --- | --- | --- |\n"
+             "| Goal 1 | To be set at the 2025 retreat | To follow |\n| Goal 2 | To be set at the 2025 retreat | To follow |\n")
+    assert run_with_terms(evidence, terms, (table, "other")).status != "met"

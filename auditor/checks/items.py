@@ -136,6 +136,9 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
                 continue  # in a list of named topics, a whole sentence is prose about the list
         if all(corpus.passages[i].hollow() or in_effect and corpus.passages[i].pending for i in members):
             continue  # "Asthma guideline: under development", "TBD", adoption "Pending": nothing yet to count
+        if (not any(corpus.passages[i].asserted for i in members)
+                and any(corpus.passages[i].kinds for i in members)):
+            continue  # "Aim 1. We aspire to zero harm": all it says is for later, an option or a label
         # an item says what it asserts: "Planned for 2026: COPD guideline" names no guideline the plan has
         units.append(Item(members, text, set().union(*(corpus.passages[i].asserted for i in members)),
                           set().union(*(corpus.passages[i].context_terms for i in members)), set(first.lead_terms)))
