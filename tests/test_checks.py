@@ -602,5 +602,6 @@ def test_a_list_item_that_only_aspires_or_waits_is_not_counted():
     aspired = "## Our goals\n- Goal 1. We aspire to zero harm.\n- Goal 2. We aspire to a healthy valley.\n"
     assert run_with_terms(evidence, terms, (aspired, "other")).status != "met"
     table = ("## Our goals\n| Goal | Objective | Measure |\n| --- | --- | --- |\n"
-             "| Goal 1 | To be set at the 2025 retreat | To follow |\n| Goal 2 | To be set at the 2025 retreat | To follow |\n")
+             "| Goal 1 | To be set at the 2025 retreat | To follow |\n"
+             "| Goal 2 | To be set at the 2025 retreat | To follow |\n")
     assert run_with_terms(evidence, terms, (table, "other")).status != "met"
