@@ -68,7 +68,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
                     corpus, functools.partial(term_key, checklist=checklist), ignore, as_of,
                     tables=(tables or {}).get(checklist.id, {}),
                     parameters={**checklist.parameters, **facts.parameters}, vocabulary=vocabulary,
-                    phrases=phrases)
+                    phrases=phrases, lines=frozenset(checklist.lines))
             chosen = checklist.profiles.get(profile) if profile else None
             if chosen and not chosen.covers(requirement.section):
                 findings.append(Finding(**_identity(requirement, checklist), status="not_applicable",

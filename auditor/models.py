@@ -481,6 +481,10 @@ class Checklist(_Strict):
     # The roles of auditor/roles.yaml the rules speak of, each the term that names it: the plan's own names for a
     # role (learned from the submission) then say that term.
     roles: dict[str, str] = Field(default_factory=dict)
+    # The lines of business the rules govern (Maine's chapter 109: commercial HMOs). A section of a submission that
+    # says it applies only to another line ("This subsection applies to MaineCare enrollees") is no evidence here.
+    # Empty: every line.
+    lines: list[Literal["commercial", "medicaid", "medicare", "exchange"]] = Field(default_factory=list)
     sections: list[ChecklistSection]
 
     @field_validator("terms", mode="before")

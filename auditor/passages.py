@@ -59,6 +59,9 @@ class Passage:
     # A table row whose item is not in effect yet: a placeholder where its column says approved, adopted or
     # reviewed ("Well-child | AAP Bright Futures | Pending" under "CAP review").
     pending: bool = False
+    # The lines of business the passage is said to apply to, when its section says so ("This subsection applies to
+    # MaineCare enrollees"): empty for all of them.
+    lines: frozenset[str] = frozenset()
 
     def kinds_at(self, start: int, end: int) -> frozenset[str]:
         """The statement kinds of the cues reaching any character in [start, end) of the text."""
@@ -455,6 +458,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                         passage.asserted |= fresh
 
 
+    _mark_lines(passages)
     names = roles.discover(passages, documents, vocabulary, role_terms or {}, given_names, hmo_name)
     roles.apply(passages, names, vocabulary, documents)
     roles.mark_foreign(passages, documents, names, hmo_name)
@@ -572,6 +576,67 @@ def _is_label(text: str, alone: bool = False) -> bool:
     # two words ("Delegated functions."), or a few in title case or before a colon ("Barrier Analysis:"); three
     # lower-case words are as likely a sentence ("Staff approve invoices.")
     return 0 < len(words) <= 2 or (len(words) <= _LABEL_WORDS + 1 and (titled or text.rstrip().endswith(":")))
+
+
+# The lines of business a plan may run beside its commercial HMO, by the names plans and states give them.
+_LINES = {
+    "medicaid": r"medicaid|mainecare|medi-cal|masshealth|medicaid managed care|chip|mco line",
+    "medicare": r"medicare(?:\s+advantage)?|d-?snps?|dual[- ]eligibles?",
+    "exchange": r"marketplace|exchange|qhp|individual market",
+    "commercial": r"commercial(?:\s+hmo)?|employer group",
+}
+_LINE_NAME = "|".join(f"(?P<{k}>{v})" for k, v in _LINES.items())
+_LINE_WHO = r"(?:\s+(?:managed\s+care\s+)?(?:enrollees?|members?|line|lines of business|business|products?|population|"
+_LINE_WHO += r"beneficiaries|program|contract))?"
+# "This subsection applies to MaineCare enrollees.", "Applies to: Medicare Advantage only", a heading's "(Medicaid
+# only)"
+_LINE_SCOPE = re.compile(rf"^\s*(?:this\s+(?:sub)?(?:section|part|policy|procedure|page|chapter|appendix)\s+)?"
+                         rf"(?:applies|apply|is\s+applicable)\s+(?:only\s+)?to\s*:?\s+(?:the\s+)?(?:{_LINE_NAME})"
+                         rf"{_LINE_WHO}(?:\s+only)?\b", re.IGNORECASE)
+_LINE_ONLY = re.compile(rf"\((?:{_LINE_NAME}){_LINE_WHO}\s+only\)\s*$", re.IGNORECASE)
+
+
+_LINE_CELL = re.compile(rf"^(?:{_LINE_NAME})(?:\s+(?:managed\s+care\s+)?(?:enrollees|members|population|"
+                        rf"beneficiaries))?(?:\s+only)?\.?$", re.IGNORECASE)
+_LINE_SENTENCE = re.compile(rf"^\s*(?:for|among|in)\s+(?:the\s+)?(?:{_LINE_NAME})\s+(?:managed\s+care\s+)?"
+                            rf"(?:enrollees|members|line|beneficiaries|population)\b", re.IGNORECASE)
+
+
+def _mark_lines(passages: list[Passage]) -> None:
+    """A section that says it applies to one line of business ("This subsection applies to MaineCare enrollees",
+    a heading's "(Medicaid only)") speaks for that line only: its passages, and those of its sub-sections, say so."""
+    scoped: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
+    for p in passages:
+        if p.kind == "heading":
+            m = _LINE_ONLY.search(p.text)
+            path = (*p.section, p.text) if p.section and p.section[-1] != p.text else tuple(p.section)
+        elif p.kind in ("sentence", "row"):
+            m = _LINE_SCOPE.match(p.text.replace(" | ", ": ", 1))
+            path = tuple(p.section)
+        else:
+            continue
+        if m and path:
+            scoped.setdefault((p.doc, path), frozenset(k for k, v in m.groupdict().items() if v))
+    for p in passages:
+        # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
+        # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
+        m = None
+        if p.kind == "row" and " | " in p.text:
+            m = next(filter(None, (_LINE_CELL.match(c.strip()) for c in p.text.split(" | ")[1:])), None)
+        elif p.kind == "sentence":
+            m = _LINE_SENTENCE.match(p.text)
+        if m:
+            p.lines = frozenset(k for k, v in m.groupdict().items() if v)
+    if not scoped:
+        return
+    for p in passages:
+        if p.kind == "heading":
+            continue
+        path = tuple(p.section)
+        for (d, s), lines in scoped.items():
+            if p.doc == d and path[:len(s)] == s:
+                p.lines = lines
+                break
 
 
 def _not_done(unit: _Unit) -> str | None:

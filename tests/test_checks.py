@@ -605,3 +605,22 @@ def test_a_list_item_that_only_aspires_or_waits_is_not_counted():
              "| Goal 1 | To be set at the 2025 retreat | To follow |\n"
              "| Goal 2 | To be set at the 2025 retreat | To follow |\n")
     assert run_with_terms(evidence, terms, (table, "other")).status != "met"
+
+
+def test_a_section_for_another_line_of_business_is_no_evidence_for_rules_of_one_line():
+    text = ("# QAPI Program Description\n## 3.1 Approvals\nThis subsection applies to MaineCare enrollees. The Board of"
+            " Directors approves the MaineCare quality strategy.\n")
+    documents = [markdown_document(text, kind="qmp_description", path="d0.md")]
+    commercial = checklist(PHRASE).model_copy(update={"lines": ["commercial"]})
+    assert judge(documents, commercial, "R").status == "not_met"
+    # rules that govern every line, or that line, read it
+    assert judge(documents, checklist(PHRASE), "R").status == "met"
+    assert judge(documents, checklist(PHRASE).model_copy(update={"lines": ["medicaid"]}), "R").status == "met"
+    # a row whose population is another line's, and a sentence about another line's members
+    row = ("## Studies\n| Study | Population | Status |\n| --- | --- | --- |\n"
+           "| Board of Directors approves trip timeliness | MaineCare enrollees | Complete |\n")
+    assert judge([markdown_document(row, path="d1.md")], commercial, "R").status == "not_met"
+    said = "For Medicaid enrollees, the Board of Directors approves the access standards."
+    assert judge([markdown_document(said, path="d2.md")], commercial, "R").status == "not_met"
+    both = "For all enrollees, the Board of Directors approves the access standards."
+    assert judge([markdown_document(both, path="d3.md")], commercial, "R").status == "met"

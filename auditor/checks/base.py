@@ -50,8 +50,11 @@ class EvalContext:
     def __init__(self, corpus: Corpus, term_key, ignore_kinds: frozenset[str] = frozenset(),
                  as_of: dt.date | None = None, tables: dict | None = None,
                  parameters: dict | None = None, vocabulary=None,
-                 phrases: dict[str, list[str]] | None = None) -> None:
+                 phrases: dict[str, list[str]] | None = None, lines: frozenset[str] = frozenset()) -> None:
         self.corpus = corpus
+        # passages of a section for another line of business than the rules govern: no evidence here
+        self.other_line = frozenset(i for i, p in enumerate(corpus.passages)
+                                    if lines and p.lines and not p.lines & lines)
         self.phrases = phrases or {}  # term key -> its phrases, to say a term in words (auditor.wording)
         self.vocabulary = vocabulary  # matches terms in text that is not a passage (a table's header cell)
         self._text_terms: dict[str, set[str]] = {}
@@ -63,7 +66,7 @@ class EvalContext:
         self.key = term_key  # TermRef -> term name in the vocabulary
         self.with_term: dict[str, list[int]] = defaultdict(list)
         for i, passage in enumerate(corpus.passages):
-            if corpus.documents[passage.doc].kind in ignore_kinds:
+            if corpus.documents[passage.doc].kind in ignore_kinds or i in self.other_line:
                 continue  # the requirement says these documents cannot evidence it
             for term in passage.terms:
                 self.with_term[term].append(i)
@@ -84,7 +87,7 @@ class EvalContext:
         all_passages, documents = self.corpus.passages, self.corpus.documents
         for i in sorted(sub.allowed):
             passage = all_passages[i]
-            if documents[passage.doc].kind in self.ignore_kinds:
+            if documents[passage.doc].kind in self.ignore_kinds or i in self.other_line:
                 continue
             for term in passage.terms:
                 with_term.setdefault(term, []).append(i)
@@ -146,7 +149,8 @@ class EvalContext:
         return [self.key(r) for r in refs]
 
     def ignored(self, passage: int) -> bool:
-        return self.kind_of(passage) in self.ignore_kinds or (self.allowed is not None and passage not in self.allowed)
+        return (self.kind_of(passage) in self.ignore_kinds or passage in self.other_line
+                or (self.allowed is not None and passage not in self.allowed))
 
     def kind_of(self, passage: int) -> str:
         return self.corpus.documents[self.corpus.passages[passage].doc].kind
