@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from auditor import relations, roles, statements
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
+from extractors.kind import document_kinds_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -838,8 +839,21 @@ _SUBJECT_LINE = re.compile(r"^\s*(?:re|subject|regarding)\s*:\s*(.{3,200})$", re
 
 def _subject_line(doc: Document) -> str:
     """A memo's or letter's subject line, which titles it as much as its heading ("Re: The Year-End Quality Review
-    for 2024"), among its first blocks."""
-    return next((m.group(1) for b in doc.blocks[:12] if (m := _SUBJECT_LINE.match(b.text or ""))), "")
+    for 2024"), among its first blocks; or what the document says it is in its opening ("This page summarizes our
+    quality program and our 2024 Quality Program Evaluation")."""
+    for b in doc.blocks[:12]:
+        text = b.text or ""
+        if m := _SUBJECT_LINE.match(text):
+            return m.group(1)
+        if (m := _SELF_DESCRIBED.search(text)) and document_kinds_in(m.group(1)):
+            return m.group(1)  # what it is, not a list of the topics it treats ("describes the goals, scope, ...")
+    return ""
+
+
+# A document's opening sentence saying what it is: "This page summarizes ...", "This report presents ...".
+_SELF_DESCRIBED = re.compile(r"\bthis\s+(?:page|document|report|summary|chapter|booklet|memo|section)\s+"
+                             r"(?:summari[sz]es|describes|presents|sets out|reports on|is|covers)\s+([^.;]{5,200})",
+                             re.IGNORECASE)
 
 
 def _add_context_terms(passages: list[Passage], documents: list[Document], vocabulary: Vocabulary) -> None:

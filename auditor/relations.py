@@ -294,6 +294,13 @@ def _object_near(text: str, verb: re.Match, doc: Document, own_document: bool) -
     after = text[verb.end():]
     after = after[:_clause_end(after)]
     before = re.split(r"[;:|.]\s|\bwhich\b", text[:verb.start()])[-1]
+    relative = list(re.finditer(r"\b(?:that|whom)\s+(?:[\w'’&-]+\s+){1,6}$", before))
+    if relative:
+        # "our quality program and our 2024 Evaluation, the yearly report that our Board approved": what the Board
+        # approved is the noun the relative clause follows (or the one its appositive renames), not all before it
+        pre = before[:relative[-1].start()]
+        last = re.split(r"\band\b|,", pre)
+        before = last[-1] if _object_kinds(last[-1]) or len(last) < 2 else last[-2]
     if re.match(r"\s*(?:it|them|these|both|each)\b", after, re.IGNORECASE):
         # "recommends the work plan to the Board, which approves it": "it" is the document named before
         kinds = _object_kinds(text[:verb.start()])

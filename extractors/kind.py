@@ -14,7 +14,9 @@ from auditor.document import DocumentKind
 _PATTERNS: list[tuple[str, list[str]]] = [
     # A plan's answer to an examination's findings is a response, not a work plan ("Corrective Action Plan").
     ("other", [r"\bcorrective action plan\b", r"\bplan of correction\b", r"\bresponse to (?:the )?(?:\w+\s+){0,3}"
-               r"(?:examination|exam|findings|survey|document request)\b"]),
+               r"(?:examination|exam|findings|survey|document request)\b",
+               # what the plan tells its members: a handbook's pages on quality are not the program's description
+               r"\bmember handbook\b", r"\bevidence of coverage\b", r"\bnewsletter\b"]),
     ("committee_minutes", [r"\bminutes\b", r"\bmeeting of the\b.{0,80}\bcommittee\b",
                            # a committee's record of its sessions in other words: "Council Session Notes"
                            r"\b(?:session|meeting)s?\s+(?:notes|record|summary|summaries)\b"]),

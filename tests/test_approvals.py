@@ -90,3 +90,12 @@ def test_an_approval_block_whose_date_is_only_scheduled_is_not_yet_an_approval(v
     text = ("# 2025 Quality Improvement Work Plan\n\n| Step | Body | Date |\n| --- | --- | --- |\n"
             f"| Approval | Board of Directors | {value} |\n")
     assert audit(text, WORK_PLAN_BY_BOARD, kind="work_plan")[0].status == status
+
+
+def test_the_board_approving_in_a_relative_clause_approves_only_what_it_follows():
+    program_by_board = {"type": "approval", "of": ["qmp_description"], "by": ["governing_body"]}
+    text = ("This page summarizes our quality program description and our 2024 Quality Program Evaluation, the yearly"
+            " report that our Board of Directors approved in April 2025.")
+    assert audit(text, program_by_board)[0].status == "not_met"
+    evaluation_by_board = {"type": "approval", "of": ["annual_evaluation"], "by": ["governing_body"]}
+    assert audit(text, evaluation_by_board)[0].status == "met"

@@ -791,6 +791,7 @@ def test_a_heading_with_nothing_under_it_opens_a_part_over_the_headings_of_its_s
         ("A3 Project Portfolio and 2025 Improvement Roadmap", [], "a.pdf", "work_plan"),
         ("Maple Health Plan - Corrective Action Plan Response", ["Finding 3 - Work plan approval"], "a.docx",
          "other"),
+        ("Maple Health Plan Member Handbook 2025: pages 22 to 25", ["Our quality program"], "a.pdf", "other"),
         (None, [], "notes.txt", "other"),
     ],
 )

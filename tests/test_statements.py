@@ -446,3 +446,15 @@ def test_a_pages_related_links_point_elsewhere():
 
 def test_an_aspiration_is_not_a_practice():
     assert run(PHRASE, ("We aspire to a Board of Directors that approves the program.", "other")).status == "partial"
+
+
+def test_what_a_document_says_it_is_in_its_opening_titles_it():
+    evidence = {"type": "phrase", "all": ["approve"], "context": ["board"]}
+    opening = ("# Results at a glance\nThis page summarizes the 2024 Program Evaluation of our Board of Directors.\n\n"
+               "## Decisions\nApproved the quality program in April.\n")
+    assert run(evidence, (opening, "other")).status == "met"
+    assert run(evidence, (opening.replace("This page summarizes", "We list"), "other")).status == "not_met"
+    # a list of the topics it treats is not what it is
+    topics = opening.replace("the 2024 Program Evaluation of our Board of Directors", "the goals and the Board of"
+                             " Directors")
+    assert run(evidence, (topics, "other")).status == "not_met"
