@@ -603,6 +603,12 @@ _LINE_SENTENCE = re.compile(rf"^\s*(?:for|among|in)\s+(?:the\s+)?(?:{_LINE_NAME}
                             rf"(?:enrollees|members|line|beneficiaries|population)\b", re.IGNORECASE)
 
 
+_LINE_OF = re.compile(rf"\b(?:{_LINE_NAME})\s+(?:managed\s+care\s+)?(?:enrollees?|members?|beneficiaries|addendum|"
+                      rf"handbook|contract|provider\s+bulletin|line)\b", re.IGNORECASE)
+_ALL_LINES = re.compile(r"\b(?:all|both|every|each|any)\s+(?:of\s+(?:the|our)\s+)?(?:lines?|enrollees?|members?|"
+                        r"products?|plans?)\b|\bcommercial\b|\band\s+(?:the\s+)?(?:commercial|hmo)\b", re.IGNORECASE)
+
+
 def _mark_lines(passages: list[Passage]) -> None:
     """A section that says it applies to one line of business ("This subsection applies to MaineCare enrollees",
     a heading's "(Medicaid only)") speaks for that line only: its passages, and those of its sub-sections, say so."""
@@ -628,6 +634,12 @@ def _mark_lines(passages: list[Passage]) -> None:
             m = _LINE_SENTENCE.match(p.text)
         if m:
             p.lines = frozenset(k for k, v in m.groupdict().items() if v)
+        elif p.kind in ("sentence", "row") and not _ALL_LINES.search(p.text):
+            # one line named, and no other, in a passage about that line's people or papers ("network providers
+            # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
+            named = {k for hit in _LINE_OF.finditer(p.text) for k, v in hit.groupdict().items() if v}
+            if len(named) == 1 and "commercial" not in named:
+                p.lines = frozenset(named)
     if not scoped:
         return
     for p in passages:
