@@ -716,12 +716,17 @@ def _placeholder_columns(unit: _Unit) -> dict[str, set[int]]:
     if unit.kind != "row" or len(unit.cells) < 2:
         return {}
     blank = {c for c, a, z in unit.cells if _PLACEHOLDER_CELL.match(unit.text[a:z].strip())}
-    if not blank:
+    # "Facility participation | Hospital Services Agreement | Per contract.": a pointer, beside only the name of
+    # the document pointed to, says no more than a placeholder
+    pointing = {c for c, a, z in unit.cells[1:] if _POINTER_ONLY.match(unit.text[a:z].strip())}
+    named = {c for c, a, z in unit.cells[1:] if len(unit.text[a:z].split()) <= 10
+             and document_kinds_in(unit.text[a:z]) and not re.search(r"[\"“”]", unit.text[a:z])}
+    if not blank and not pointing:
         return {}
     out: dict[str, set[int]] = {"columns": blank}
     # "Member access to own records | - | - | TBD (Legal review)": when every cell after the label holds nothing,
     # the label's subject is not given either
-    if unit.cells[0][0] not in blank and all(c in blank for c, _a, _z in unit.cells[1:]):
+    if unit.cells[0][0] not in blank and all(c in blank | pointing | named for c, _a, _z in unit.cells[1:]):
         out["label_chars"] = set(range(unit.cells[0][1], unit.cells[0][2]))
     return out
 

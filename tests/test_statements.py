@@ -458,3 +458,10 @@ def test_what_a_document_says_it_is_in_its_opening_titles_it():
     topics = opening.replace("the 2024 Program Evaluation of our Board of Directors", "the goals and the Board of"
                              " Directors")
     assert run(evidence, (topics, "other")).status == "not_met"
+
+
+def test_a_row_whose_answer_only_names_a_document_and_points_to_it_says_nothing_of_its_label():
+    table = ("| Element | Where | Evidence |\n| --- | --- | --- |\n"
+             "| Board of Directors approves the program | QI Program Description, Section 4 | {answer} |\n")
+    assert run(PHRASE, (table.format(answer="Per policy."), "other")).status == "partial"
+    assert run(PHRASE, (table.format(answer="Approved 2025-02-26, Resolution 7."), "other")).status == "met"
