@@ -629,3 +629,13 @@ def test_a_section_for_another_line_of_business_is_no_evidence_for_rules_of_one_
     assert judge([markdown_document(papers, path="d4.md")], commercial, "R").status == "not_met"
     shared = "The Board of Directors approves the standards for commercial and MaineCare enrollees."
     assert judge([markdown_document(shared, path="d5.md")], commercial, "R").status == "met"
+
+
+def test_the_rows_of_a_document_about_one_study_are_parts_of_it_not_more_studies():
+    evidence = {"type": "count", "within": ["study"], "of": ["condition"], "min": 2}
+    terms = {"study": ["study", "PIP"], "condition": ["diabetes", "asthma"]}
+    one = ("# PIP Summary Report: Improving Diabetes Care\n## Interventions\n| # | Intervention | Owner |\n"
+           "| --- | --- | --- |\n| 1 | Diabetes outreach calls | RN |\n| 2 | Diabetes eye exam van | MD |\n")
+    assert run_with_terms(evidence, terms, (one, "other")).status != "met"
+    several = one.replace("# PIP Summary Report: Improving Diabetes Care", "# Quality Studies, 2022-2024")
+    assert run_with_terms(evidence, terms, (several, "other")).status == "met"

@@ -162,6 +162,7 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     if self_named:
         units += _headed_items(ctx, units, wanted_set, documents, set(exclude), set(shows))
     units = _same_number(units)
+    units = _one_study_documents(ctx, units)
     found: dict[str, Item] = {}
     wanted = set(within)
     for item in units:
@@ -321,6 +322,37 @@ def _same_study(ctx: EvalContext, units: list[Item]) -> list[Item]:
 
 # A numbered study at the start of an item: "QIA-6", "PIP 2", "QIP #3".
 _STUDY_NUMBER = re.compile(r"^\s*(QIA|QIP|PIP|CCIP|PDSA|A3)s?\s*[-#]?\s*(\d+)[A-Za-z]?\b", re.IGNORECASE)
+
+
+# A document about one study ("PIP Summary Report: Improving Glycemic Status in Adults With Diabetes", "QI Study
+# Summary Form - Diabetes Care"), not about several ("Quality Study Summaries", "Improvement Projects", a portfolio).
+_ONE_STUDY = re.compile(r"\b(?:pip|qia|qip|study|project|a3)\b(?!s)", re.IGNORECASE)
+_SEVERAL = re.compile(r"\b(?:studies|pips|qias|qips|projects|portfolio|summaries|forms|activities|reports|sheets|"
+                      r"worksheets|log|register|inventory|program|programme|evaluation|plan|description|charter|"
+                      r"minutes|report on)\b", re.IGNORECASE)
+
+
+def _one_study_documents(ctx: EvalContext, units: list[Item]) -> list[Item]:
+    """The items of a document about one study (its interventions table, its results rows) are parts of that study:
+    they count once, as one item."""
+    out: list[Item] = []
+    first: dict[int, Item] = {}
+    documents = ctx.corpus.documents
+    for unit in units:
+        d = ctx.corpus.passages[unit.passages[0]].doc
+        title = documents[d].title or ""
+        if not _ONE_STUDY.search(title) or _SEVERAL.search(re.sub(r"\bsummary report\b", "", title, flags=re.I)):
+            out.append(unit)
+            continue
+        if d not in first:
+            first[d] = unit
+            out.append(unit)
+            continue
+        same = first[d]
+        same.passages += [i for i in unit.passages if i not in same.passages]
+        same.terms |= unit.terms
+        same.context_terms |= unit.context_terms
+    return out
 
 
 def _same_number(units: list[Item]) -> list[Item]:
