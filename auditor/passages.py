@@ -599,8 +599,10 @@ _LINE_ONLY = re.compile(rf"\((?:{_LINE_NAME}){_LINE_WHO}\s+only\)\s*$", re.IGNOR
 
 _LINE_CELL = re.compile(rf"^(?:{_LINE_NAME})(?:\s+(?:managed\s+care\s+)?(?:enrollees|members|population|"
                         rf"beneficiaries))?(?:\s+only)?\.?$", re.IGNORECASE)
-_LINE_SENTENCE = re.compile(rf"^\s*(?:for|among|in)\s+(?:the\s+)?(?:{_LINE_NAME})\s+(?:managed\s+care\s+)?"
-                            rf"(?:enrollees|members|line|beneficiaries|population)\b", re.IGNORECASE)
+_LINE_SENTENCE = re.compile(rf"^\s*(?:(?:for|among|in)\s+(?:the\s+)?)?(?:{_LINE_NAME})(?:\s+(?:managed\s+care\s+)?"
+                            rf"(?:enrollees|members|line|beneficiaries|population)\b"
+                            # "MaineCare: the thresholds in Contract Exhibit Q", "Commercial: thresholds will be set"
+                            rf"|\s*[:–-]\s)", re.IGNORECASE)
 
 
 _LINE_OF = re.compile(rf"\b(?:{_LINE_NAME})\s+(?:managed\s+care\s+)?(?:enrollees?|members?|beneficiaries|addendum|"

@@ -627,6 +627,8 @@ def test_a_section_for_another_line_of_business_is_no_evidence_for_rules_of_one_
     # one line named, and no other: that line's papers or people
     papers = "The Board of Directors approves the MaineCare Addendum each year."
     assert judge([markdown_document(papers, path="d4.md")], commercial, "R").status == "not_met"
+    labelled = "MaineCare: the Board of Directors approves the thresholds in Contract Exhibit Q."
+    assert judge([markdown_document(labelled, path="d6.md")], commercial, "R").status == "not_met"
     shared = "The Board of Directors approves the standards for commercial and MaineCare enrollees."
     assert judge([markdown_document(shared, path="d5.md")], commercial, "R").status == "met"
 
