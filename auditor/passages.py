@@ -457,6 +457,15 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                         fresh = header_terms[cell] - passage.terms
                         passage.terms |= fresh
                         passage.asserted |= fresh
+                # a row of a table with a column for each of several years ("Measure | 2022 | 2023 | 2024"), filled
+                # in for two years at least, is a measure trended over those years
+                years = [c for c, h in unit.header_cells.items() if _YEAR_HEADER.match(h)]
+                filled = sum(1 for c, a, z in unit.cells if c in years and not _hollow_value(unit.text[a:z]))
+                if len(years) >= 2 and filled >= 2 and not undone:
+                    if _TRENDED not in header_terms:
+                        header_terms[_TRENDED] = _terms_of(_TRENDED, vocabulary)
+                    passage.terms |= header_terms[_TRENDED]
+                    passage.asserted |= header_terms[_TRENDED]
 
 
     _mark_lines(passages)
@@ -652,6 +661,13 @@ def _mark_lines(passages: list[Passage]) -> None:
             if p.doc == d and path[:len(s)] == s:
                 p.lines = lines
                 break
+
+
+# A column headed by a year: "2023", "MY2023", "CY 2024", "2024 rate", "FY2025 result".
+_YEAR_HEADER = re.compile(r"^\s*(?:(?:MY|CY|FY|RY)\s?)?(?:19|20)\d\d(?:\s+(?:rate|result|results|value|score|actual))?"
+                          r"\s*$", re.IGNORECASE)
+# What a table of yearly values shows, in words the vocabulary knows.
+_TRENDED = "trended over time"
 
 
 def _not_done(unit: _Unit) -> str | None:

@@ -641,3 +641,12 @@ def test_the_rows_of_a_document_about_one_study_are_parts_of_it_not_more_studies
     assert run_with_terms(evidence, terms, (one, "other")).status != "met"
     several = one.replace("# PIP Summary Report: Improving Diabetes Care", "# Quality Studies, 2022-2024")
     assert run_with_terms(evidence, terms, (several, "other")).status == "met"
+
+
+def test_a_row_of_yearly_values_is_a_measure_trended_over_those_years():
+    evidence = {"type": "phrase", "all": ["trend"]}
+    terms = {"trend": ["trended", "over time", "trend"]}
+    table = "| Measure | 2022 | 2023 | 2024 |\n| --- | --- | --- | --- |\n| Diabetic eye exams | {a} | {b} | 59.1% |\n"
+    assert run_with_terms(evidence, terms, (table.format(a="52.3%", b="55.0%"), "other")).status == "met"
+    # one year filled in is not a trend
+    assert run_with_terms(evidence, terms, (table.format(a="-", b="TBD"), "other")).status == "not_met"
