@@ -620,6 +620,11 @@ _ALL_LINES = re.compile(r"\b(?:all|both|every|each|any)\s+(?:of\s+(?:the|our)\s+
                         r"products?|plans?)\b|\bcommercial\b|\band\s+(?:the\s+)?(?:commercial|hmo)\b", re.IGNORECASE)
 
 
+def _lines(m: re.Match) -> frozenset[str]:
+    """The lines of business a match of `_LINE_NAME` names."""
+    return frozenset(k for k, v in m.groupdict().items() if v)
+
+
 def _mark_lines(passages: list[Passage]) -> None:
     """A section that says it applies to one line of business ("This subsection applies to MaineCare enrollees",
     a heading's "(Medicaid only)") speaks for that line only: its passages, and those of its sub-sections, say so."""
@@ -634,7 +639,7 @@ def _mark_lines(passages: list[Passage]) -> None:
         else:
             continue
         if m and path:
-            scoped.setdefault((p.doc, path), frozenset(k for k, v in m.groupdict().items() if v))
+            scoped.setdefault((p.doc, path), _lines(m))
     for p in passages:
         # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
         # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
@@ -644,11 +649,11 @@ def _mark_lines(passages: list[Passage]) -> None:
         elif p.kind == "sentence":
             m = _LINE_SENTENCE.match(p.text)
         if m:
-            p.lines = frozenset(k for k, v in m.groupdict().items() if v)
+            p.lines = _lines(m)
         elif p.kind in ("sentence", "row") and not _ALL_LINES.search(p.text):
             # one line named, and no other, in a passage about that line's people or papers ("network providers
             # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
-            named = {k for hit in _LINE_OF.finditer(p.text) for k, v in hit.groupdict().items() if v}
+            named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)))
             if len(named) == 1 and "commercial" not in named:
                 p.lines = frozenset(named)
     if not scoped:

@@ -346,10 +346,9 @@ def _program_names(passages: list[Passage], spec_: dict, hmo_name: str | None) -
         if p.kind == "sentence" and (m := _CALLED.search(text)):
             if _QUALITY_WORK.search(text[:m.start()] or previous):
                 take(m.group("name"), i, f"named as {spec_['label']}: \"{text[:120]}\"")
-        elif p.kind == "row" and " | " in text:
-            cells = [c.strip() for c in text.split(" | ")]
-            name = re.sub(r"\s*\([^)]*\)\s*$", "", cells[0])
-            desc = cells[1] if len(cells) > 1 else ""
+        elif p.kind == "row" and text.count(" | ") == 1:
+            name, desc = (re.sub(r"\s*\([^)]*\)\s*$", "", c.strip()) if k == 0 else c.strip()
+                          for k, c in enumerate(text.split(" | ")))
             if (re.fullmatch(_NAME, name) and _PROGRAM_WORD.search(desc) and _QUALITY_WORK.search(desc)
                     and re.match(r"(?:the|our|its|a|an)\b", desc, re.IGNORECASE)):
                 take(name, i, f"defined as {spec_['label']}: \"{text[:120]}\"")
@@ -363,11 +362,19 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
     Chief Quality & Improvement Officer, the physician who leads the program"), and a name by what it does ("Care
     Council (the Council) | The standing body that steers the program"), read with the name's own head word."""
     cells = [c.strip() for c in text.split(" | ")]
-    if len(cells) < 2 or not cells[1]:
-        return
+    if len(cells) != 2 or not cells[1]:
+        return  # a terms table has a term and its meaning; wider tables' rows are records, read elsewhere
     first = re.sub(r"\s*\([^)]*\)\s*$", "", cells[0])
     desc = cells[1]
     full = first
+
+    def described(role: str, how: str) -> None:
+        """The name is the role, and so is the term or acronym already found for it."""
+        for key in (first, full):
+            if key in found and found[key].role is None:
+                found[key].role = role
+                found[key].how += f"; {how}"
+        add(Name(name=full, means=roles[role]["canonical"], how=how, role=role, passage=i))
     if re.fullmatch(r"[A-Z][A-Za-z&/]{1,9}", first) and sum(ch.isupper() for ch in first) >= 2:
         m = re.match(rf"(?:[Tt]he\s+|[Oo]ur\s+)?(?P<full>{_NAME})", desc)
         if m is None or not _initials_match(m.group("full"), first):
@@ -386,13 +393,7 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
                                                                              said.group("desc"))
         role = role_of(said.group("desc")) if ok else None
         if role is not None and role != "hmo":
-            r = roles[role]
-            how = f"described as {r['label']}: \"{text[:120]}\""
-            for key in (first, full):
-                if key in found and found[key].role is None:
-                    found[key].role = role
-                    found[key].how += f"; {how}"
-            add(Name(name=full, means=r["canonical"], how=how, role=role, passage=i))
+            described(role, f"described as {roles[role]['label']}: \"{text[:120]}\"")
             return
     head = _head(full)
     # what the description says it is, in its opening words ("Care Standards | The clinical practice guidelines the
@@ -402,9 +403,7 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
         role = role_of(" ".join(words[:n]).rstrip(".,;:"))
         heads = {h.lower().rstrip("s") for h in roles[role].get("heads", [])} if role else set()
         if role is not None and role != "hmo" and head in heads:
-            r = roles[role]
-            add(Name(name=full, means=r["canonical"], how=f"defined as {r['label']}: \"{text[:120]}\"", role=role,
-                     passage=i))
+            described(role, f"defined as {roles[role]['label']}: \"{text[:120]}\"")
             return
     clause = re.split(r"\b(?:that|who|which)\s+", desc, maxsplit=1)
     if len(clause) < 2:
@@ -417,12 +416,7 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
                 continue
             verbs = sorted(r["functions"], key=len, reverse=True)
             if any(re.match(rf"{re.escape(v)}\b", part) for v in verbs) and terms(part) & objects[role]:
-                how = f"described as {r['label']}: \"{text[:120]}\""
-                for key in (first, full):
-                    if key in found and found[key].role is None:
-                        found[key].role = role
-                        found[key].how += f"; {how}"
-                add(Name(name=full, means=r["canonical"], how=how, role=role, passage=i))
+                described(role, f"described as {r['label']}: \"{text[:120]}\"")
                 return
 
 

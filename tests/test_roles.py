@@ -51,6 +51,14 @@ def _short_form_reviews(naming: str, short: str) -> set[tuple[str, str | None]]:
     return {(n.name, n.role) for n in report.names}
 
 
+def _met_on(text: str, quote: str) -> set[tuple[str, str | None]]:
+    """The committee reviews results, met on the sentence `quote`; the names the audit learned, with their roles."""
+    finding, report = audit(text, COMMITTEE_REVIEWS)
+    assert finding.status == "met"
+    assert finding.evidence[0].quote == quote
+    return {(n.name, n.role) for n in report.names}
+
+
 def test_a_name_described_by_its_function_is_the_role_and_its_short_form_too():
     names = _short_form_reviews("The Care Quality Circle is the group that runs our quality work.", "the Circle")
     assert ("Care Quality Circle", "qm_committee") in names and ("the Circle", "qm_committee") in names
@@ -211,12 +219,10 @@ def test_a_table_of_the_plans_bodies_gives_each_the_role_its_description_names()
              "| Clinical Excellence Council | CEC | The Plan's quality committee. Charter in SOP 120. |\n"
              "| Network Relations Team | NRT | Provider relations and contracting. |\n\n"
              "## SOP 120\nThe CEC reviews the results of every improvement project.\n")
-    finding, report = audit(table, COMMITTEE_REVIEWS)
-    assert finding.status == "met"
-    assert finding.evidence[0].quote == "The CEC reviews the results of every improvement project."
-    assert ("CEC", "qm_committee") in {(n.name, n.role) for n in report.names}
+    names = _met_on(table, "The CEC reviews the results of every improvement project.")
+    assert ("CEC", "qm_committee") in names
     # a row whose description is not a role the rules know gives no role
-    assert not any(n.role for n in report.names if n.name in ("Network Relations Team", "NRT"))
+    assert not any(role for name, role in names if name in ("Network Relations Team", "NRT"))
 
 
 def test_the_plans_own_name_for_its_program_lets_the_other_roles_be_read_by_what_they_do_to_it():
@@ -225,10 +231,7 @@ def test_the_plans_own_name_for_its_program_lets_the_other_roles_be_read_by_what
             " Improvement System.\n\n## Words we use\n| Term | What it means |\n| --- | --- |\n"
             "| Improvement Council (the Council) | The standing body that steers the Improvement System. |\n\n"
             "## Projects\nThe Council reviews the results of every project.\n")
-    finding, report = audit(text, COMMITTEE_REVIEWS)
-    assert finding.status == "met"
-    assert finding.evidence[0].quote == "The Council reviews the results of every project."
-    names = {(n.name, n.role) for n in report.names}
+    names = _met_on(text, "The Council reviews the results of every project.")
     assert ("Improvement System", "qm_program") in names and ("Improvement Council", "qm_committee") in names
     # without the program's name, "steers the Improvement System" says nothing the rules know
     unnamed = text.replace(" We call it the Improvement System.", "")
@@ -239,9 +242,7 @@ def test_a_terms_table_defines_an_acronym_by_the_name_its_description_opens_with
     text = ("## Terms\n| Term | Meaning |\n| --- | --- |\n"
             "| CQC | The Clinical Quality Circle, the group that runs the quality program. |\n\n"
             "## Work\nCQC reviews the results of each study.\n")
-    finding, report = audit(text, COMMITTEE_REVIEWS)
-    assert finding.status == "met"
-    assert ("CQC", "qm_committee") in {(n.name, n.role) for n in report.names}
+    assert ("CQC", "qm_committee") in _met_on(text, "CQC reviews the results of each study.")
 
 
 def test_the_document_calling_itself_the_program_is_not_a_name_for_it():
@@ -254,10 +255,7 @@ def test_the_document_calling_itself_the_program_is_not_a_name_for_it():
 def test_a_glossary_item_defines_an_acronym_and_what_it_is():
     text = ('## Names used here\n- "QOC": the Quality Oversight Council, the Plan\'s quality committee.\n'
             "- Quality Operations: the Plan's quality staff.\n\n## Work\nThe QOC reviews the results of each study.\n")
-    finding, report = audit(text, COMMITTEE_REVIEWS)
-    assert finding.status == "met"
-    names = {(n.name, n.role) for n in report.names}
-    assert ("QOC", "qm_committee") in names
+    assert ("QOC", "qm_committee") in _met_on(text, "The QOC reviews the results of each study.")
     # an item that only labels a value defines nothing
     _, plain = audit("- Owner: Tobias Wendt\n- Status: Draft\n", COMMITTEE_REVIEWS)
     assert not any(n.name in ("Owner", "Status") for n in plain.names)

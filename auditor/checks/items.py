@@ -335,13 +335,16 @@ _SEVERAL = re.compile(r"\b(?:studies|pips|qias|qips|projects|portfolio|summaries
 def _one_study_documents(ctx: EvalContext, units: list[Item]) -> list[Item]:
     """The items of a document about one study (its interventions table, its results rows) are parts of that study:
     they count once, as one item."""
+    titles = [d.title or "" for d in ctx.corpus.documents]
+    single = {d for d, title in enumerate(titles) if _ONE_STUDY.search(title)
+              and not _SEVERAL.search(re.sub(r"\bsummary report\b", "", title, flags=re.I))}
+    if not single:
+        return units
     out: list[Item] = []
     first: dict[int, Item] = {}
-    documents = ctx.corpus.documents
     for unit in units:
         d = ctx.corpus.passages[unit.passages[0]].doc
-        title = documents[d].title or ""
-        if not _ONE_STUDY.search(title) or _SEVERAL.search(re.sub(r"\bsummary report\b", "", title, flags=re.I)):
+        if d not in single:
             out.append(unit)
             continue
         if d not in first:
