@@ -472,3 +472,10 @@ def test_what_may_be_so_of_the_care_is_no_option_of_the_plan():
     assert run(evidence, ("The Board of Directors may approve the program.", "other")).status == "partial"
     hedged = "Care that may be used too much is listed each year and approved by the Board of Directors."
     assert run(evidence, (hedged, "other")).status == "met"
+
+
+def test_a_caller_kept_on_hold_is_no_work_put_off():
+    evidence = {"type": "phrase", "all": ["services", "evening"]}
+    assert run(evidence, ("Evening staff for Member Services: on hold until 2026.", "other")).status == "partial"
+    phone = "After members were found waiting on hold, Member Services added evening staff."
+    assert run(evidence, (phone, "other")).status == "met"
