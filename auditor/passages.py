@@ -462,10 +462,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 years = [c for c, h in unit.header_cells.items() if _YEAR_HEADER.match(h)]
                 filled = sum(1 for c, a, z in unit.cells if c in years and not _hollow_value(unit.text[a:z]))
                 if len(years) >= 2 and filled >= 2 and not undone:
-                    if _TRENDED not in header_terms:
-                        header_terms[_TRENDED] = _terms_of(_TRENDED, vocabulary)
-                    passage.terms |= header_terms[_TRENDED]
-                    passage.asserted |= header_terms[_TRENDED]
+                    _assert_trended(passage, header_terms, vocabulary)
+            if not undone and _years_with_values(text) >= 2:
+                # a sentence giving a rate for each of several years ("38.4% (2022), 33.9% (2023), 29.6% (2024)",
+                # "from 61% in 2023 to 66% in 2024") follows the measure over time, as a table of yearly values does
+                _assert_trended(passage, header_terms, vocabulary)
 
 
     _mark_lines(passages)
@@ -673,6 +674,36 @@ _YEAR_HEADER = re.compile(r"^\s*(?:(?:MY|CY|FY|RY)\s?)?(?:19|20)\d\d(?:\s+(?:rat
                           r"\s*$", re.IGNORECASE)
 # What a table of yearly values shows, in words the vocabulary knows.
 _TRENDED = "trended over time"
+_REMEASURED = "measured again"
+
+
+# A rate and the year it is for: "38.4% (2022", "61% in 2023", "2024: 66%", "CY2023 rate 71%". A year after "by" or
+# "goal"/"target" is a deadline, not a measured year ("30% by 2024").
+_VALUE_YEAR = re.compile(r"\b\d{1,3}(?:\.\d+)?\s?%\s*(?:\(\s*|in\s+|for\s+)(?:(?:MY|CY|FY)\s?)?((?:19|20)\d\d)\b"
+                         r"|\b(?:(?:MY|CY|FY)\s?)?((?:19|20)\d\d)(?:\s+(?:rate|result|results|value))?\s*[:=]?\s*"
+                         r"\d{1,3}(?:\.\d+)?\s?%", re.IGNORECASE)
+_DEADLINE_BEFORE = re.compile(r"(?:\bby|\bgoal|\btarget|\bthrough|\buntil|\bobjective|\baim)\W*(?:(?:MY|CY|FY)\s?)?$",
+                              re.IGNORECASE)
+
+
+def _years_with_values(text: str) -> int:
+    """How many different years a text gives a rate for."""
+    years = set()
+    for m in _VALUE_YEAR.finditer(text):
+        year = m.group(1) or m.group(2)
+        if _DEADLINE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        years.add(year)
+    return len(years)
+
+
+def _assert_trended(passage: Passage, header_terms: dict, vocabulary) -> None:
+    """A measure given for several years is trended, and each year after the first measured it again."""
+    for words in (_TRENDED, _REMEASURED):
+        if words not in header_terms:
+            header_terms[words] = _terms_of(words, vocabulary)
+        passage.terms |= header_terms[words]
+        passage.asserted |= header_terms[words]
 
 
 def _not_done(unit: _Unit) -> str | None:

@@ -479,3 +479,14 @@ def test_a_caller_kept_on_hold_is_no_work_put_off():
     assert run(evidence, ("Evening staff for Member Services: on hold until 2026.", "other")).status == "partial"
     phone = "After members were found waiting on hold, Member Services added evening staff."
     assert run(evidence, (phone, "other")).status == "met"
+
+
+def test_a_rate_given_for_several_years_is_followed_over_time_and_measured_again():
+    trended = {"type": "phrase", "all": ["trended"]}
+    measured_again = {"type": "phrase", "all": ["measured again"]}
+    yearly = "Eye exams: 48.2% (2022), 51.0% (2023), 55.7% (2024)."
+    assert run(trended, (yearly, "other")).status == "met"
+    assert run(measured_again, ("Eye exams rose from 48% in 2022 to 56% in 2024.", "other")).status == "met"
+    # one measured year and a goal's deadline are not two measurements
+    assert run(trended, ("Eye exams: 48.2% in 2024; goal 55% by 2025.", "other")).status == "not_met"
+    assert run(trended, ("Target 55% for 2025; 2024 rate 48.2%.", "other")).status == "not_met"
