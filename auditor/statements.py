@@ -131,6 +131,17 @@ def _future_years(doc, after_year: int) -> dict[int, set[str]]:
 
 
 _YEAR = re.compile(r"^(?:MY|FY|CY|PY)?((?:19|20)\d\d)$")
+# Text shown as deleted: a transcription's "[struck: ...]" or "[deleted: ...]", a markup print's "~~...~~".
+_STRUCK = re.compile(r"\[\s*(?:struck(?:\s+through)?|strikethrough|struck-through|crossed[\s-]out|deleted|deletion)\s*:"
+                     r"[^\]]*\]|~~[^~]+~~", re.IGNORECASE)
+
+
+def _struck(doc) -> list[int]:
+    """Tokens of text struck out: a clause the plan deleted says nothing the plan does."""
+    if "[" not in doc.text and "~~" not in doc.text:
+        return []
+    spans = [m.span() for m in _STRUCK.finditer(doc.text)]
+    return [t.i for t in doc if any(a <= t.idx < z for a, z in spans)]
 
 
 def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]:
@@ -145,6 +156,8 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
 
     matcher, triggers = _machine()
     future = _future_years(doc, after_year) if after_year is not None and len(doc) else {}
+    for i in _struck(doc):
+        future.setdefault(i, set()).add("negated")
     if not len(doc) or triggers.isdisjoint(doc.count_by(LOWER)):
         return {i: frozenset(k) for i, k in future.items()}
     matches = matcher(doc)

@@ -490,3 +490,11 @@ def test_a_rate_given_for_several_years_is_followed_over_time_and_measured_again
     # one measured year and a goal's deadline are not two measurements
     assert run(trended, ("Eye exams: 48.2% in 2024; goal 55% by 2025.", "other")).status == "not_met"
     assert run(trended, ("Target 55% for 2025; 2024 rate 48.2%.", "other")).status == "not_met"
+
+
+def test_struck_text_says_nothing_the_plan_does():
+    evidence = {"type": "phrase", "all": ["members", "records"]}
+    clause = "Provider shall allow Members to obtain copies of their records."
+    assert run(evidence, (clause, "other")).status == "met"
+    assert run(evidence, (f"B-4 Office policies: [struck: {clause}]", "other")).status == "partial"
+    assert run(evidence, (f"B-4 Office policies: ~~{clause}~~", "other")).status != "met"
