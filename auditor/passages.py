@@ -623,16 +623,46 @@ _ALL_LINES = re.compile(r"\b(?:all|both|every|each|any)\s+(?:of\s+(?:the|our)\s+
 
 def _lines(m: re.Match) -> frozenset[str]:
     """The lines of business a match of `_LINE_NAME` names."""
-    return frozenset(k for k, v in m.groupdict().items() if v)
+    return frozenset(k for k, v in m.groupdict().items() if v and k in _LINES)
+
+
+# A heading that opens with one line's name ("Medicare Advantage Regulatory Requirements Addendum", "12. MaineCare
+# Members") and names no other: its section is that line's.
+_LINE_HEADING = re.compile(rf"^\s*(?:(?:article|section|schedule|exhibit|appendix|attachment|addendum)?\s*"
+                           rf"[\w.-]*\d[\w.-]*[.:)]?\s+)?(?:{_LINE_NAME})\b(?!.*\b(?:and|&|commercial|all|both)\b)",
+                           re.IGNORECASE)
+# The plan's own name for a line's product: "a Medicare Advantage contract (..., marketed as DHP Advantage (HMO))",
+# "our Medicaid plan, \"Pine Care\"".
+_PRODUCT = re.compile(rf"\b(?:{_LINE_NAME})\b[^.;]{{0,80}}?(?:\b(?:marketed|known|sold|branded|offered)\s+as\s+|"
+                      rf"\b(?:plan|product|HMO|line)s?\s*[(,]\s*[\"“])(?:the\s+)?[\"“]?"
+                      rf"(?P<product>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){{0,3}})", re.IGNORECASE)
+
+
+def _product_names(passages: list[Passage]) -> dict[re.Pattern, frozenset[str]]:
+    """The plan's names for its other lines' products, each with the line it names (not the commercial line)."""
+    found: dict[re.Pattern, frozenset[str]] = {}
+    for p in passages:
+        if p.kind != "sentence" or not _PRODUCT_CUE.search(p.text):
+            continue
+        for m in _PRODUCT.finditer(p.text):
+            lines = _lines(m)
+            name = m.group("product").strip()
+            if len(lines) == 1 and "commercial" not in lines and name[0].isupper() and len(name) > 3:
+                found.setdefault(re.compile(rf"\b{re.escape(name)}\b"), lines)
+    return found
+
+
+_PRODUCT_CUE = re.compile(r"\b(?:marketed|known|sold|branded|offered)\s+as\b|[\"“]", re.IGNORECASE)
 
 
 def _mark_lines(passages: list[Passage]) -> None:
     """A section that says it applies to one line of business ("This subsection applies to MaineCare enrollees",
     a heading's "(Medicaid only)") speaks for that line only: its passages, and those of its sub-sections, say so."""
     scoped: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
+    products = _product_names(passages)
     for p in passages:
         if p.kind == "heading":
-            m = _LINE_ONLY.search(p.text)
+            m = _LINE_ONLY.search(p.text) or _LINE_HEADING.match(p.text)
             path = (*p.section, p.text) if p.section and p.section[-1] != p.text else tuple(p.section)
         elif p.kind in ("sentence", "row"):
             m = _LINE_SCOPE.match(p.text.replace(" | ", ": ", 1))
@@ -654,7 +684,8 @@ def _mark_lines(passages: list[Passage]) -> None:
         elif p.kind in ("sentence", "row") and not _ALL_LINES.search(p.text):
             # one line named, and no other, in a passage about that line's people or papers ("network providers
             # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
-            named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)))
+            named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)),
+                                      *(lines for name, lines in products.items() if name.search(p.text)))
             if len(named) == 1 and "commercial" not in named:
                 p.lines = frozenset(named)
     if not scoped:

@@ -633,6 +633,22 @@ def test_a_section_for_another_line_of_business_is_no_evidence_for_rules_of_one_
     assert judge([markdown_document(shared, path="d5.md")], commercial, "R").status == "met"
 
 
+def test_a_line_is_known_by_the_plan_s_name_for_its_product_and_by_an_addendum_s_heading():
+    commercial = checklist(PHRASE).model_copy(update={"lines": ["commercial"]})
+    named = ("# QI Program Description\nWe hold a Medicare Advantage contract, marketed as Harbor Advantage (HMO).\n"
+             "The Board of Directors approves the outreach plan for Harbor Advantage members.\n")
+    assert judge([markdown_document(named, path="d0.md")], commercial, "R").status == "not_met"
+    medicare = checklist(PHRASE).model_copy(update={"lines": ["medicare"]})
+    assert judge([markdown_document(named, path="d1.md")], medicare, "R").status == "met"
+    both = named.replace("for Harbor Advantage members", "for commercial and Harbor Advantage members")
+    assert judge([markdown_document(both, path="d2.md")], commercial, "R").status == "met"
+    addendum = ("# Provider Agreement\n## Medicare Advantage Regulatory Requirements Addendum\n"
+                "MA.3 The Board of Directors approves each Provider's quality plan.\n")
+    assert judge([markdown_document(addendum, path="d3.md")], commercial, "R").status == "not_met"
+    joint = addendum.replace("Medicare Advantage Regulatory Requirements Addendum", "Medicare and Commercial Terms")
+    assert judge([markdown_document(joint, path="d4.md")], commercial, "R").status == "met"
+
+
 def test_the_rows_of_a_document_about_one_study_are_parts_of_it_not_more_studies():
     evidence = {"type": "count", "within": ["study"], "of": ["condition"], "min": 2}
     terms = {"study": ["study", "PIP"], "condition": ["diabetes", "asthma"]}
