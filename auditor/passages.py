@@ -626,6 +626,9 @@ def _lines(m: re.Match) -> frozenset[str]:
     return frozenset(k for k, v in m.groupdict().items() if v and k in _LINES)
 
 
+# What exists in one line only, by its program's own terms: Medicare's Part C and D ("Part D adherence", not a
+# section's "Part D. Studies"), its Star Ratings and its Health Outcomes Survey.
+_LINE_OWN = {"medicare": re.compile(r"\bPart [CD] (?=[a-z])|\bStar Ratings?\b|\bHOS\b")}
 # A heading that opens with one line's name ("Medicare Advantage Regulatory Requirements Addendum", "12. MaineCare
 # Members") and names no other: its section is that line's.
 _LINE_HEADING = re.compile(rf"^\s*(?:(?:article|section|schedule|exhibit|appendix|attachment|addendum)?\s*"
@@ -685,7 +688,8 @@ def _mark_lines(passages: list[Passage]) -> None:
             # one line named, and no other, in a passage about that line's people or papers ("network providers
             # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
             named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)),
-                                      *(lines for name, lines in products.items() if name.search(p.text)))
+                                      *(lines for name, lines in products.items() if name.search(p.text)),
+                                      *(frozenset({line}) for line, own in _LINE_OWN.items() if own.search(p.text)))
             if len(named) == 1 and "commercial" not in named:
                 p.lines = frozenset(named)
     if not scoped:

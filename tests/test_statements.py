@@ -498,3 +498,11 @@ def test_struck_text_says_nothing_the_plan_does():
     assert run(evidence, (clause, "other")).status == "met"
     assert run(evidence, (f"B-4 Office policies: [struck: {clause}]", "other")).status == "partial"
     assert run(evidence, (f"B-4 Office policies: ~~{clause}~~", "other")).status != "met"
+
+
+def test_work_put_on_a_later_work_plan_is_a_plan():
+    evidence = {"type": "phrase", "all": ["crosswalk", "benefits"]}
+    done = "A crosswalk of the guidelines against covered benefits is made each year."
+    assert run(evidence, (done, "other")).status == "met"
+    later = "A crosswalk of the guidelines against covered benefits is on the 2025 Work Plan for the fourth quarter."
+    assert run(evidence, (later, "other")).status == "partial"
