@@ -199,7 +199,10 @@ def _approval(i: int, p: Passage, doc: Document, verb: re.Match, near_top: bool,
     if agent is None:
         agent = context()
     if agent is None and doc.kind == "committee_minutes":
-        agent = _agent_from(doc.title or "", agent_of)
+        # the body whose minutes these are, from the whole title: "SEBASTICOOK HEALTH PLAN, INC. - BOARD OF
+        # DIRECTORS" is the plan's Board, though the title opens with the plan's name
+        role = agent_of(doc.title or "")
+        agent = (role, doc.title or "") if role else _agent_from(doc.title or "", agent_of)
     # A label or a passive with no object of its own ("Approved by the Board on 3/6/2025", "Board approval:
     # 1/28/2025") at the head of a document, or in its approval section, approves the document itself; "The Board
     # approves the budget" there does not.
@@ -295,7 +298,8 @@ def _object_near(text: str, verb: re.Match, doc: Document, own_document: bool) -
     after = after[:_clause_end(after)]
     before = re.split(r"[;:|.]\s|\bwhich\b", text[:verb.start()])[-1]
     relative = list(re.finditer(r"\b(?:that|whom)\s+(?:[\w'’&-]+\s+){1,6}$", before))
-    if relative:
+    # "RESOLVED, that the 2025 Work Plan is approved": a passive after "that" says what is approved in the clause
+    if relative and not re.search(r"\b(?:is|are|was|were|be|been|being)\s+$", before, re.IGNORECASE):
         # "our quality program and our 2024 Evaluation, the yearly report that our Board approved": what the Board
         # approved is the noun the relative clause follows (or the one its appositive renames), not all before it
         pre = before[:relative[-1].start()]

@@ -99,3 +99,13 @@ def test_the_board_approving_in_a_relative_clause_approves_only_what_it_follows(
     assert audit(text, program_by_board)[0].status == "not_met"
     evaluation_by_board = {"type": "approval", "of": ["annual_evaluation"], "by": ["governing_body"]}
     assert audit(text, evaluation_by_board)[0].status == "met"
+
+
+def test_a_resolution_in_board_minutes_is_the_board_s_though_the_title_opens_with_the_plan_s_name():
+    minutes = ("# ALDER POND HEALTH PLAN, INC. - BOARD OF DIRECTORS\n\nMinutes of the regular meeting, February 20, 2025\n\n"
+               "RESOLVED, that the 2025 Quality Work Plan is approved.\n")
+    finding, _ = audit(minutes, WORK_PLAN_BY_BOARD, kind="committee_minutes", hmo_name="Alder Pond Health Plan, Inc.")
+    assert finding.status == "met", finding.rationale
+    committee = minutes.replace("BOARD OF DIRECTORS", "QUALITY COMMITTEE")
+    finding, _ = audit(committee, WORK_PLAN_BY_BOARD, kind="committee_minutes", hmo_name="Alder Pond Health Plan, Inc.")
+    assert finding.status == "partial", finding.rationale
