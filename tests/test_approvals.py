@@ -103,7 +103,8 @@ def test_the_board_approving_in_a_relative_clause_approves_only_what_it_follows(
 
 def test_a_resolution_in_board_minutes_is_the_board_s_though_the_title_opens_with_the_plan_s_name():
     minutes = ("# ALDER POND HEALTH PLAN, INC. - BOARD OF DIRECTORS\n\n"
-               "Minutes of the regular meeting, February 20, 2025\n\nRESOLVED, that the 2025 Quality Work Plan is approved.\n")
+               "Minutes of the regular meeting, February 20, 2025\n\n"
+               "RESOLVED, that the 2025 Quality Work Plan is approved.\n")
     finding, _ = audit(minutes, WORK_PLAN_BY_BOARD, kind="committee_minutes", hmo_name="Alder Pond Health Plan, Inc.")
     assert finding.status == "met", finding.rationale
     committee = minutes.replace("BOARD OF DIRECTORS", "QUALITY COMMITTEE")
