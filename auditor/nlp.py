@@ -9,6 +9,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy
 import spacy
@@ -39,6 +40,7 @@ def _lower_lookup_lemmas(doc: Doc) -> Doc:
         lemma = lemma_of.get(lower)
         if lemma is None:
             text = doc.vocab.strings[lower]
+            text = _ocr_repair(text) if _OCR_SUSPECT.search(text) else text
             lemma = lemma_of[lower] = doc.vocab.strings.add(_LEMMA_FIXES.get(text) or _lemma_table().get(text, text))
         lemmas[i] = lemma
     doc.from_array([LEMMA], lemmas.reshape(-1, 1))
@@ -48,6 +50,41 @@ def _lower_lookup_lemmas(doc: Doc) -> Doc:
 # Where spacy-lookups-data's table is wrong for words the plans use: "developed" -> "develope" (while "develops" ->
 # "develop"), so "develop" in a rule never matched "guidelines are developed".
 _LEMMA_FIXES = {"developed": "develop", "developing": "develop", "redeveloped": "redevelop"}
+
+
+# A word as a scan's text layer misreads it: a digit among letters ("qua1ity", "sha11", "0bjectives"), "rn" for "m"
+# ("cornmittee", "rnembers"), "vv" for "w" ("shovvn"), "l" for a capital I ("lnsurance").
+_OCR_SUSPECT = re.compile(r"(?<=[a-z])[01]|[01](?=[a-z]{2})|rn|vv|^l[^aeiouyl]")
+_OCR_SWAPS = (("1", "l"), ("0", "o"), ("rn", "m"), ("vv", "w"), ("1", "i"))
+
+
+def _ocr_repair(text: str) -> str:
+    """The word a scan misread, when the text is no English word and one reading of its confusable letters is
+    (spacy-lookups-data's word lists); otherwise the text itself. "return" and "internal" are words, and stay."""
+    if len(text) < 4 or sum(c.isdigit() for c in text) * 2 >= len(text) or text in _lexicon():
+        return text
+    readings = [text, "i" + text[1:]] if re.match(r"l[^aeiouyl]", text) else [text]  # "lnsurance": an I read as l
+    for old, new in _OCR_SWAPS:
+        readings += [r.replace(old, new) for r in readings if old in r]
+    return next((r for r in readings[1:] if r in _lexicon()), text)
+
+
+@functools.cache
+def _lexicon() -> frozenset[str]:
+    """English words, base forms and inflections, from spacy-lookups-data's lemma index and lookup tables."""
+    import spacy_lookups_data
+    import srsly
+
+    index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
+    words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos) or ()}
+    # the lookup table's own keys (its inflected forms) are hashed once loaded as a spaCy Table: read the file
+    lookup = srsly.read_gzip_json(Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz")
+    words.update(lookup, lookup.values())
+    return frozenset(words) | _FUNCTION_WORDS
+
+
+# Words no table lists, having no lemma of their own to look up.
+_FUNCTION_WORDS = frozenset({"from", "the", "will", "only", "with", "this", "that", "they", "their", "which", "were"})
 
 
 @functools.cache

@@ -506,3 +506,11 @@ def test_work_put_on_a_later_work_plan_is_a_plan():
     assert run(evidence, (done, "other")).status == "met"
     later = "A crosswalk of the guidelines against covered benefits is on the 2025 Work Plan for the fourth quarter."
     assert run(evidence, (later, "other")).status == "partial"
+
+
+def test_a_scan_s_misread_letters_are_read_as_the_word_they_stand_for():
+    evidence = {"type": "phrase", "all": ["committee", "quality", "members"]}
+    ocr = "The Qua1ity Cornmittee meets with rnembers each quarter."
+    assert run(evidence, (ocr, "other")).status == "met"
+    # a real word with the same letters is left alone: "return" is no misread "retum"
+    assert run({"type": "phrase", "all": ["retum"]}, ("Members return the survey.", "other")).status == "not_met"
