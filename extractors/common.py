@@ -198,6 +198,30 @@ def _bounded_blocks(blocks: list[Block], limit: int) -> list[Block]:
     return out
 
 
+# A paragraph cut off mid-sentence: it ends in a word broken at its hyphen ("Septem-") or with no closing
+# punctuation, and the next paragraph goes on in lower case ("ber and December."), as a scan's text layer or a
+# line-by-line conversion leaves a sentence.
+_BROKEN_WORD = re.compile(r"[A-Za-z]{2}-$")
+_OPEN_END = re.compile(r"[A-Za-z,]$")
+_GOES_ON = re.compile(r"^[a-z]")
+
+
+def _join_broken_lines(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if (last is not None and block.kind == last.kind == "paragraph" and _GOES_ON.match(block.text)
+                and (block.page is None or last.page is None or block.page - last.page in (0, 1))):
+            if _BROKEN_WORD.search(last.text):
+                last.text = last.text[:-1] + block.text
+                continue
+            if _OPEN_END.search(last.text):
+                last.text = f"{last.text} {block.text}"
+                continue
+        out.append(block)
+    return out
+
+
 def check_size(characters: int, blocks: int) -> None:
     """Refuse a document over the characters or blocks limit (readers call it as they go, to stop early)."""
     from . import limits
@@ -233,6 +257,7 @@ def finish_document(
             clean.append(block)
             characters += len(block.text)
     check_size(characters, len(clean))
+    clean = _join_broken_lines(clean)
     clean = _bounded_blocks(clean, int(limits.get("block_chars")))
     assign_sections(clean)
 

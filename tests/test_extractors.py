@@ -937,3 +937,20 @@ def test_pdf_heading_that_wraps_is_one_heading(tmp_path: Path) -> None:
         "Northwoods Health Plan, Inc. - Standard Operating Procedure: Clinical Practice Guidelines",
         "Background",
     ]
+
+
+def test_a_sentence_broken_over_paragraphs_is_one_paragraph(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Quality Management Program", 1)
+    lines = ("The Quality Manage-", "ment Committee meets four times a",
+             "year, in March, June, September and December.",
+             "Members of the committee:", "the Medical Director and four practitioners.")
+    for line in lines:
+        d.add_paragraph(line)
+    path = tmp_path / "scan.docx"
+    d.save(str(path))
+    paragraphs = [b.text for b in read_document(path).blocks if b.kind == "paragraph"]
+    # a hyphen at a line's end joins the word; an open end goes on; a lead-in's colon ends its paragraph
+    assert paragraphs[0] == ("The Quality Management Committee meets four times a year, in March, June, September"
+                             " and December.")
+    assert paragraphs[1:] == ["Members of the committee:", "the Medical Director and four practitioners."]
