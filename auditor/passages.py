@@ -667,6 +667,13 @@ def _mark_lines(passages: list[Passage]) -> None:
         if p.kind == "heading":
             m = _LINE_ONLY.search(p.text) or _LINE_HEADING.match(p.text)
             path = (*p.section, p.text) if p.section and p.section[-1] != p.text else tuple(p.section)
+            if not m and p.text.rstrip().endswith("only)"):
+                # "CCIP 2022-2024: Heart failure (DHP Advantage only)": the product's own name
+                own = next((lines for name, lines in products.items()
+                            if re.search(rf"\(\s*{name.pattern}[^()]*\bonly\)\s*$", p.text)), None)
+                if own and path:
+                    scoped.setdefault((p.doc, path), own)
+                continue
         elif p.kind in ("sentence", "row"):
             m = _LINE_SCOPE.match(p.text.replace(" | ", ": ", 1))
             path = tuple(p.section)

@@ -647,6 +647,9 @@ def test_a_line_is_known_by_the_plan_s_name_for_its_product_and_by_an_addendum_s
     assert judge([markdown_document(addendum, path="d3.md")], commercial, "R").status == "not_met"
     joint = addendum.replace("Medicare Advantage Regulatory Requirements Addendum", "Medicare and Commercial Terms")
     assert judge([markdown_document(joint, path="d4.md")], commercial, "R").status == "met"
+    only = ("# QI Program Description\nWe hold a Medicare Advantage contract, marketed as Harbor Advantage (HMO).\n"
+            "## Outreach (Harbor Advantage only)\nThe Board of Directors approves the outreach plan.\n")
+    assert judge([markdown_document(only, path="d7.md")], commercial, "R").status == "not_met"
     # what only one line has: Medicare's Part D; a section labelled "Part D." is no such thing
     part_d = "The Board of Directors approves the Part D adherence outreach each year."
     assert judge([markdown_document(part_d, path="d5.md")], commercial, "R").status == "not_met"
