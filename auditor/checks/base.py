@@ -59,6 +59,10 @@ class EvalContext:
         self.vocabulary = vocabulary  # matches terms in text that is not a passage (a table's header cell)
         self._text_terms: dict[str, set[str]] = {}
         self._table_rows: dict[tuple[int, int], dict[int, list]] = {}  # (doc, table) -> row -> its cell blocks
+        # A group of passages (a window, a section) -> its passages' terms, and their context terms, together
+        # (`terms_in`, `context_terms_in`).
+        self._group_terms: dict[tuple[int, ...], set[str]] = {}
+        self._group_context: dict[tuple[int, ...], set[str]] = {}
         self.as_of = as_of or dt.date.today()
         self.tables = tables or {}  # input name -> auditor.inputs.Table
         self.parameters = parameters or {}
@@ -154,6 +158,31 @@ class EvalContext:
 
     def kind_of(self, passage: int) -> str:
         return self.corpus.documents[self.corpus.passages[passage].doc].kind
+
+    def terms_in(self, group: list[int]) -> set[str]:
+        """The terms of the group's passages together: a set shared by every caller, to read and never change.
+        Checks weigh the same windows of sentences seed after seed and check after check (each window ~9 times on a
+        long document), so each group's union is made once per audit; the passages do not change once annotated."""
+        passages = self.corpus.passages
+        if len(group) == 1:
+            return passages[group[0]].terms
+        key = tuple(group)
+        terms = self._group_terms.get(key)
+        if terms is None:
+            terms = self._group_terms[key] = set().union(*(passages[i].terms for i in group))
+        return terms
+
+    def context_terms_in(self, group: list[int]) -> set[str]:
+        """The context terms of the group's passages together, as `terms_in` gives their terms (read, never
+        change)."""
+        passages = self.corpus.passages
+        if len(group) == 1:
+            return passages[group[0]].context_terms
+        key = tuple(group)
+        terms = self._group_context.get(key)
+        if terms is None:
+            terms = self._group_context[key] = set().union(*(passages[i].context_terms for i in group))
+        return terms
 
     def groups_around(self, passage: int, scope: str, window: int) -> Iterator[list[int]]:
         """Every group of the given scope that contains the passage."""
