@@ -7,6 +7,7 @@ can tell "the sentence says it" from "the heading says it".
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -357,11 +358,13 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         pointing = {i for c, a, z in unit.cells if c != unit.cells[0][0] and _POINTER_ONLY.match(unit.text[a:z].strip())
                     for i in range(a, z)} if unit.kind == "row" and len(unit.cells) > 1 else set()
         repeated_chars = {i for c, a, z in unit.cells if c in unit.boilerplate for i in range(a, z)}
-        for start, end in spans:
+        label_chars = blank_cols.get("label_chars", set())
+        # a token's character offset is looked up only where some cell marks characters (most units: none)
+        marked_chars = bool(label_chars or pointing or repeated_chars)
+        for start, end, inside in _by_span(spans, matches, kinds):
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
                 continue  # a table of contents names topics; it says nothing about them
-            inside = [(name, s, k) for (name, s, _e), k in zip(matches, kinds, strict=True) if start <= s < end]
             terms = {name for name, _s, _k in inside}
             lead = _lead_end(sdoc, start, end, unit.kind == "row")
             lead_terms = {name for name, s, _k in inside if s < lead} if lead else set()
@@ -379,12 +382,14 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 if s in question_tokens:
                     asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
                     continue
-                if sdoc[s].idx in blank_cols.get("label_chars", ()):
-                    k = k | {"placeholder"}
-                if sdoc[s].idx in pointing:
-                    k = k | {"pointer"}
-                if sdoc[s].idx in repeated_chars:
-                    k = k | {"boilerplate"}
+                if marked_chars:
+                    at = sdoc[s].idx
+                    if at in label_chars:
+                        k = k | {"placeholder"}
+                    if at in pointing:
+                        k = k | {"pointer"}
+                    if at in repeated_chars:
+                        k = k | {"boilerplate"}
                 if undone:
                     k = k | {undone}  # the row's status says its activity has not happened
                 if not k:
@@ -510,6 +515,20 @@ def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None
             if counts[unit.text] > 1:
                 kept[unit.text] = done
         yield done
+
+
+def _by_span(spans: list[tuple[int, int]], matches: list[tuple[str, int, int]], kinds: list[frozenset[str]]
+             ) -> list[tuple[int, int, list[tuple[str, int, frozenset[str]]]]]:
+    """Each span (start, end) of a unit with the term occurrences (name, start token, kinds) that start in it, in the
+    order of `matches`. The spans are in order and do not overlap (sentences, or a row's one span), so each match is
+    placed by bisection rather than every span scanning every match of its unit."""
+    starts = [start for start, _end in spans]
+    inside: list[list[tuple[str, int, frozenset[str]]]] = [[] for _ in spans]
+    for (name, s, _e), k in zip(matches, kinds, strict=True):
+        j = bisect.bisect_right(starts, s) - 1
+        if j >= 0 and s < spans[j][1]:
+            inside[j].append((name, s, k))
+    return [(start, end, found) for (start, end), found in zip(spans, inside, strict=True)]
 
 
 def _points(sdoc, marks: dict, start: int, end: int) -> bool:
