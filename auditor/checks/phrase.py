@@ -316,12 +316,14 @@ def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextu
             text_terms = ctx.terms_in(group)
             lacks = [t for t in required if t not in text_terms]
             said = len(lacks) < len(required) or bool(alternatives and text_terms & any_of)
+            if not said:  # a near miss says part of what is sought, not just its context
+                continue
             if contextual:
-                context_terms = ctx.context_terms_in(group) | text_terms
-                lacks += [t for t in contextual if t not in context_terms]
+                around = ctx.context_terms_in(group)
+                lacks += [t for t in contextual if t not in text_terms and t not in around]
             if alternatives and not text_terms & any_of:
                 lacks.append(" or ".join(alternatives))
-            if not lacks or not said:  # a near miss says part of what is sought, not just its context
+            if not lacks:
                 continue
             # Quote the passage of the group that carries most of the terms.
             best = group[0] if len(group) == 1 else max(group, key=lambda i: len(passages[i].terms & sought))
