@@ -7,7 +7,6 @@ can tell "the sentence says it" from "the heading says it".
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -361,10 +360,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         label_chars = blank_cols.get("label_chars", set())
         # a token's character offset is looked up only where some cell marks characters (most units: none)
         marked_chars = bool(label_chars or pointing or repeated_chars)
-        for start, end, inside in _by_span(spans, matches, kinds):
+        for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
                 continue  # a table of contents names topics; it says nothing about them
+            inside = [(name, s, k) for (name, s, _e), k in zip(matches, kinds, strict=True) if start <= s < end]
             terms = {name for name, _s, _k in inside}
             lead = _lead_end(sdoc, start, end, unit.kind == "row")
             lead_terms = {name for name, s, _k in inside if s < lead} if lead else set()
@@ -515,20 +515,6 @@ def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None
             if counts[unit.text] > 1:
                 kept[unit.text] = done
         yield done
-
-
-def _by_span(spans: list[tuple[int, int]], matches: list[tuple[str, int, int]], kinds: list[frozenset[str]]
-             ) -> list[tuple[int, int, list[tuple[str, int, frozenset[str]]]]]:
-    """Each span (start, end) of a unit with the term occurrences (name, start token, kinds) that start in it, in the
-    order of `matches`. The spans are in order and do not overlap (sentences, or a row's one span), so each match is
-    placed by bisection rather than every span scanning every match of its unit."""
-    starts = [start for start, _end in spans]
-    inside: list[list[tuple[str, int, frozenset[str]]]] = [[] for _ in spans]
-    for (name, s, _e), k in zip(matches, kinds, strict=True):
-        j = bisect.bisect_right(starts, s) - 1
-        if j >= 0 and s < spans[j][1]:
-            inside[j].append((name, s, k))
-    return [(start, end, found) for (start, end), found in zip(spans, inside, strict=True)]
 
 
 def _points(sdoc, marks: dict, start: int, end: int) -> bool:

@@ -116,6 +116,8 @@ class EvalContext:
         # thousands of passages on a long document).
         rank = _kind_rank(tuple(prefer))
         doc_rank = [rank.get(d.kind, len(rank)) for d in self.corpus.documents]
+        if len(set(doc_rank)) <= 1:
+            return sorted(passages)  # one rank for every document (one document, say): document order alone
         all_passages = self.corpus.passages
         return sorted(passages, key=lambda i: (doc_rank[all_passages[i].doc], i))
 
