@@ -68,8 +68,7 @@ def _may_cover(ctx: EvalContext, group: list[int], required: list[str], contextu
     around = [t for t in contextual if t not in terms]
     if not around:
         return True
-    context = ctx.context_terms_in(group)
-    return all(t in context for t in around)
+    return all(ctx.in_context(group, t) for t in around)
 
 
 _ENOUGH = 25  # satisfying groups weighed before the best is chosen
@@ -319,8 +318,7 @@ def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextu
             if not said:  # a near miss says part of what is sought, not just its context
                 continue
             if contextual:
-                around = ctx.context_terms_in(group)
-                lacks += [t for t in contextual if t not in text_terms and t not in around]
+                lacks += [t for t in contextual if t not in text_terms and not ctx.in_context(group, t)]
             if alternatives and not text_terms & any_of:
                 lacks.append(" or ".join(alternatives))
             if not lacks:
