@@ -357,6 +357,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         pointing = {i for c, a, z in unit.cells if c != unit.cells[0][0] and _POINTER_ONLY.match(unit.text[a:z].strip())
                     for i in range(a, z)} if unit.kind == "row" and len(unit.cells) > 1 else set()
         repeated_chars = {i for c, a, z in unit.cells if c in unit.boilerplate for i in range(a, z)}
+        label_chars = blank_cols.get("label_chars", set())
+        # a token's character offset is looked up only where some cell marks characters (most units: none)
+        marked_chars = bool(label_chars or pointing or repeated_chars)
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
@@ -379,12 +382,14 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 if s in question_tokens:
                     asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
                     continue
-                if sdoc[s].idx in blank_cols.get("label_chars", ()):
-                    k = k | {"placeholder"}
-                if sdoc[s].idx in pointing:
-                    k = k | {"pointer"}
-                if sdoc[s].idx in repeated_chars:
-                    k = k | {"boilerplate"}
+                if marked_chars:
+                    at = sdoc[s].idx
+                    if at in label_chars:
+                        k = k | {"placeholder"}
+                    if at in pointing:
+                        k = k | {"pointer"}
+                    if at in repeated_chars:
+                        k = k | {"boilerplate"}
                 if undone:
                     k = k | {undone}  # the row's status says its activity has not happened
                 if not k:

@@ -16,7 +16,9 @@ and tested elsewhere.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections import Counter
 from importlib import resources
 
 import yaml
@@ -297,9 +299,12 @@ _GENERIC_CITATION = (r"§|\bC\.?M\.?R\.?\b|\bC\.?F\.?R\.?\b|\bU\.?S\.?C\.?\b"
                      r"|\b\d{1,3}\.\d{1,4}(?:-\d{1,3})?\s?\((?:[A-Za-z]|\d{1,2})\)")
 
 
-def _content(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    # Kept for the last few thousand texts: RuleEcho weighs one passage's text up to four ways (restates, covered,
+    # echoes_standard, paraphrases), and a long document repeats many texts.
     words = (w.rstrip("s") if len(w) > 4 and not w.endswith("ss") else w for w in _WORD.findall(text.lower()))
-    return {w for w in words if w not in _STOP}
+    return frozenset(w for w in words if w not in _STOP)
 
 
 class RuleEcho:
@@ -327,13 +332,9 @@ class RuleEcho:
         pattern = _GENERIC_CITATION + "".join(f"|(?<![\\d.]){re.escape(n)}(?![\\d])" for n in numbers)
         self.citation = re.compile(pattern)
 
-    def _shared(self, words: set[str]) -> dict[int, int]:
-        """Rule sentence -> how many of the words it holds."""
-        shared: dict[int, int] = {}
-        for w in words:
-            for i in self.index.get(w, ()):
-                shared[i] = shared.get(i, 0) + 1
-        return shared
+    def _shared(self, words: frozenset[str]) -> dict[int, int]:
+        """Rule sentence -> how many of the words it holds (in order of first occurrence, which breaks ties)."""
+        return Counter(itertools.chain.from_iterable(self.index.get(w, ()) for w in words))
 
     def _best(self, text: str) -> tuple[float, float, int]:
         words = _content(text)

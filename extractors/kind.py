@@ -75,7 +75,9 @@ _PATTERNS: list[tuple[str, list[str]]] = [
         ],
     ),
 ]
-_COMPILED = [(kind, [re.compile(p, re.IGNORECASE) for p in pats]) for kind, pats in _PATTERNS]
+# One alternation per kind: it finds a match exactly where one of the kind's patterns would, in one scan of the text
+# rather than one per pattern (passages and their pieces are tested against every kind, thousands of times).
+_COMPILED = [(kind, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)) for kind, pats in _PATTERNS]
 
 # The title says most; the first headings less, each less than the one before; the file name least.
 _TITLE_WEIGHT = 5.0
@@ -86,8 +88,8 @@ _FILENAME_WEIGHT = 1.5
 def _kind_of(text: str) -> str | None:
     """The highest-precedence kind mentioned in one piece of text."""
     text = re.sub(r"\s+", " ", text)
-    for kind, patterns in _COMPILED:
-        if any(p.search(text) for p in patterns):
+    for kind, pattern in _COMPILED:
+        if pattern.search(text):
             return kind
     return None
 

@@ -112,6 +112,8 @@ class EvalContext:
         # thousands of passages on a long document).
         rank = _kind_rank(tuple(prefer))
         doc_rank = [rank.get(d.kind, len(rank)) for d in self.corpus.documents]
+        if len(set(doc_rank)) <= 1:
+            return sorted(passages)  # one rank for every document (one document, say): document order alone
         all_passages = self.corpus.passages
         return sorted(passages, key=lambda i: (doc_rank[all_passages[i].doc], i))
 
@@ -154,6 +156,22 @@ class EvalContext:
 
     def kind_of(self, passage: int) -> str:
         return self.corpus.documents[self.corpus.passages[passage].doc].kind
+
+    def terms_in(self, group: list[int]) -> set[str]:
+        """The terms of the group's passages together (a passage's own set for a group of one: read it, never
+        change it). Not kept per group: the unions of a long document's windows made its audit ~25 MB larger for
+        ~0.1 s saved."""
+        passages = self.corpus.passages
+        if len(group) == 1:
+            return passages[group[0]].terms
+        return set().union(*(passages[i].terms for i in group))
+
+    def in_context(self, group: list[int], term: str) -> bool:
+        """Some passage of the group has the term in its context (its headings, its table's header). Asked of the
+        few terms a group's text lacks, so the group's context terms (large sets) are never put together: keeping
+        their unions for every group weighed made the audit of a 220-page PDF ~25 MB larger."""
+        passages = self.corpus.passages
+        return any(term in passages[i].context_terms for i in group)
 
     def groups_around(self, passage: int, scope: str, window: int) -> Iterator[list[int]]:
         """Every group of the given scope that contains the passage."""

@@ -56,6 +56,21 @@ def _cover(ctx: EvalContext, group: list[int], required: list[str], contextual: 
     return sorted(set(chosen))
 
 
+def _may_cover(ctx: EvalContext, group: list[int], required: list[str], contextual: list[str],
+               any_of: frozenset[str]) -> bool:
+    """Whether `_cover` can find the terms in the group at all: exactly when its `mentioned` cover is not None, and
+    a necessary condition of its `practice` cover (a passage asserts only terms it holds: auditor.passages adds to
+    `asserted` only what it adds to `terms`). Most groups a check weighs lack a term; testing that on the union of
+    their term sets, once, is far cheaper than the covers' search term by term and passage by passage."""
+    terms = ctx.terms_in(group)
+    if not all(t in terms for t in required) or (any_of and terms.isdisjoint(any_of)):
+        return False
+    around = [t for t in contextual if t not in terms]
+    if not around:
+        return True
+    return all(ctx.in_context(group, t) for t in around)
+
+
 _ENOUGH = 25  # satisfying groups weighed before the best is chosen
 
 
@@ -90,6 +105,7 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
     def mentioned(p: Passage, term: str) -> bool:
         return term in p.terms
 
+    any_of = frozenset(alternatives)
     candidates: list[int] = []
     said_otherwise: list[int] = []  # the terms together, but not as practice
     kinds: set[str] = set()
@@ -106,6 +122,8 @@ def evaluate(check: PhraseCheck, ctx: EvalContext) -> CheckResult:
             if key in seen:
                 continue
             seen.add(key)
+            if not _may_cover(ctx, group, required, contextual, any_of):
+                continue  # neither cover below can succeed: a term is in none of the group's passages
             hit = _cover(ctx, group, required, contextual, alternatives, practice)
             if hit is None:
                 loose = _cover(ctx, group, required, contextual, alternatives, mentioned)
@@ -294,18 +312,16 @@ def _nearest(ctx: EvalContext, check: PhraseCheck, required: list[str], contextu
             if key in seen:
                 continue
             seen.add(key)
-            if len(group) == 1:  # the usual group: the passage's own set, only read here
-                text_terms = passages[group[0]].terms
-            else:
-                text_terms = set().union(*(passages[i].terms for i in group))
+            text_terms = ctx.terms_in(group)
             lacks = [t for t in required if t not in text_terms]
             said = len(lacks) < len(required) or bool(alternatives and text_terms & any_of)
+            if not said:  # a near miss says part of what is sought, not just its context
+                continue
             if contextual:
-                context_terms = set().union(*(passages[i].context_terms for i in group)) | text_terms
-                lacks += [t for t in contextual if t not in context_terms]
+                lacks += [t for t in contextual if t not in text_terms and not ctx.in_context(group, t)]
             if alternatives and not text_terms & any_of:
                 lacks.append(" or ".join(alternatives))
-            if not lacks or not said:  # a near miss says part of what is sought, not just its context
+            if not lacks:
                 continue
             # Quote the passage of the group that carries most of the terms.
             best = group[0] if len(group) == 1 else max(group, key=lambda i: len(passages[i].terms & sought))
