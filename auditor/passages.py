@@ -735,6 +735,8 @@ _DEADLINE_BEFORE = re.compile(r"(?:\bby|\bgoal|\btarget|\bthrough|\buntil|\bobje
 
 def _years_with_values(text: str) -> int:
     """How many different years a text gives a rate for."""
+    if "%" not in text:
+        return 0
     years = set()
     for m in _VALUE_YEAR.finditer(text):
         year = m.group(1) or m.group(2)
