@@ -9,7 +9,6 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy
 import spacy
@@ -61,30 +60,28 @@ _OCR_SWAPS = (("1", "l"), ("0", "o"), ("rn", "m"), ("vv", "w"), ("1", "i"))
 def _ocr_repair(text: str) -> str:
     """The word a scan misread, when the text is no English word and one reading of its confusable letters is
     (spacy-lookups-data's word lists); otherwise the text itself. "return" and "internal" are words, and stay."""
-    if len(text) < 4 or sum(c.isdigit() for c in text) * 2 >= len(text) or text in _lexicon():
+    if len(text) < 4 or sum(c.isdigit() for c in text) * 2 >= len(text) or _known(text):
         return text
     readings = [text, "i" + text[1:]] if re.match(r"l[^aeiouyl]", text) else [text]  # "lnsurance": an I read as l
     for old, new in _OCR_SWAPS:
         readings += [r.replace(old, new) for r in readings if old in r]
-    return next((r for r in readings[1:] if r in _lexicon()), text)
+    return next((r for r in readings[1:] if _known(r)), text)
 
 
 @functools.cache
 def _lexicon() -> frozenset[str]:
-    """English words, base forms and inflections, from spacy-lookups-data's lemma index and lookup tables."""
-    import spacy_lookups_data
-    import srsly
-
+    """English base forms from spacy-lookups-data's lemma index; inflected forms are the lookup table's keys."""
     index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
-    words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos) or ()}
-    # the lookup table's own keys (its inflected forms) are hashed once loaded as a spaCy Table: read the file
-    lookup = srsly.read_gzip_json(Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz")
-    words.update(lookup, lookup.values())
-    return frozenset(words) | _FUNCTION_WORDS
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos) or ()) | _FUNCTION_WORDS
+
+
+def _known(word: str) -> bool:
+    return word in _lexicon() or word in _lemma_table()
 
 
 # Words no table lists, having no lemma of their own to look up.
-_FUNCTION_WORDS = frozenset({"from", "the", "will", "only", "with", "this", "that", "they", "their", "which", "were"})
+_FUNCTION_WORDS = frozenset({"from", "the", "will", "shall", "must", "should", "would", "could", "only", "with", "this",
+                             "that", "they", "their", "which", "were", "been", "into", "upon", "each"})
 
 
 @functools.cache
