@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy
 import spacy
 from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -79,9 +80,8 @@ def _known(word: str) -> bool:
     return word in _lexicon() or word in _lemma_table()
 
 
-# Words no table lists, having no lemma of their own to look up.
-_FUNCTION_WORDS = frozenset({"from", "the", "will", "shall", "must", "should", "would", "could", "only", "with", "this",
-                             "that", "they", "their", "which", "were", "been", "into", "upon", "each"})
+# Words no table lists, having no lemma of their own to look up: spaCy's stop words, and the rules' "shall".
+_FUNCTION_WORDS = frozenset(STOP_WORDS) | {"shall"}
 
 
 @functools.cache

@@ -660,6 +660,7 @@ def _product_names(passages: list[Passage]) -> dict[re.Pattern, frozenset[str]]:
     return found
 
 
+_ONLY_END = re.compile(r"\([^()]*\bonly\)\s*$", re.IGNORECASE)
 _PRODUCT_CUE = re.compile(r"\b(?:marketed|known|sold|branded|offered)\s+as\b|[\"“]", re.IGNORECASE)
 
 
@@ -672,20 +673,17 @@ def _mark_lines(passages: list[Passage]) -> None:
         if p.kind == "heading":
             m = _LINE_ONLY.search(p.text) or _LINE_HEADING.match(p.text)
             path = (*p.section, p.text) if p.section and p.section[-1] != p.text else tuple(p.section)
-            if not m and p.text.rstrip().endswith("only)"):
-                # "CCIP 2022-2024: Heart failure (DHP Advantage only)": the product's own name
-                own = next((lines for name, lines in products.items()
-                            if re.search(rf"\(\s*{name.pattern}[^()]*\bonly\)\s*$", p.text)), None)
-                if own and path:
-                    scoped.setdefault((p.doc, path), own)
-                continue
+            # "CCIP 2022-2024: Heart failure (DHP Advantage only)": a product's own name in the "(... only)"
+            only = None if m else _ONLY_END.search(p.text)
+            lines = _lines(m) if m else next((own for name, own in products.items()
+                                              if only and name.search(only.group(0))), None)
         elif p.kind in ("sentence", "row"):
             m = _LINE_SCOPE.match(p.text.replace(" | ", ": ", 1))
-            path = tuple(p.section)
+            path, lines = tuple(p.section), _lines(m) if m else None
         else:
             continue
-        if m and path:
-            scoped.setdefault((p.doc, path), _lines(m))
+        if lines and path:
+            scoped.setdefault((p.doc, path), lines)
     for p in passages:
         # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
         # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")

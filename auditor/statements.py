@@ -142,8 +142,8 @@ def _struck(doc) -> list[int]:
     """Tokens of text struck out: a clause the plan deleted says nothing the plan does."""
     if "[" not in doc.text and "~~" not in doc.text:
         return []
-    spans = [m.span() for m in _STRUCK.finditer(doc.text)]
-    return [t.i for t in doc if any(a <= t.idx < z for a, z in spans)]
+    spans = (doc.char_span(*m.span(), alignment_mode="expand") for m in _STRUCK.finditer(doc.text))
+    return [i for span in spans if span is not None for i in range(span.start, span.end)]
 
 
 def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]:

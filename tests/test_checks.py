@@ -607,54 +607,50 @@ def test_a_list_item_that_only_aspires_or_waits_is_not_counted():
     assert run_with_terms(evidence, terms, (table, "other")).status != "met"
 
 
+def _line_status(text: str, lines: tuple[str, ...] | list[str] | None = ("commercial",), kind: str = "other") -> str:
+    """The PHRASE rule's status on one document, for a checklist governing `lines` (None: every line)."""
+    rules = checklist(PHRASE) if lines is None else checklist(PHRASE).model_copy(update={"lines": list(lines)})
+    return judge([markdown_document(text, kind=kind, path="d0.md")], rules, "R").status
+
+
 def test_a_section_for_another_line_of_business_is_no_evidence_for_rules_of_one_line():
     text = ("# QAPI Program Description\n## 3.1 Approvals\nThis subsection applies to MaineCare enrollees. The Board of"
             " Directors approves the MaineCare quality strategy.\n")
-    documents = [markdown_document(text, kind="qmp_description", path="d0.md")]
-    commercial = checklist(PHRASE).model_copy(update={"lines": ["commercial"]})
-    assert judge(documents, commercial, "R").status == "not_met"
+    assert _line_status(text, kind="qmp_description") == "not_met"
     # rules that govern every line, or that line, read it
-    assert judge(documents, checklist(PHRASE), "R").status == "met"
-    assert judge(documents, checklist(PHRASE).model_copy(update={"lines": ["medicaid"]}), "R").status == "met"
+    assert _line_status(text, None, kind="qmp_description") == "met"
+    assert _line_status(text, ["medicaid"], kind="qmp_description") == "met"
     # a row whose population is another line's, and a sentence about another line's members
     row = ("## Studies\n| Study | Population | Status |\n| --- | --- | --- |\n"
            "| Board of Directors approves trip timeliness | MaineCare enrollees | Complete |\n")
-    assert judge([markdown_document(row, path="d1.md")], commercial, "R").status == "not_met"
-    said = "For Medicaid enrollees, the Board of Directors approves the access standards."
-    assert judge([markdown_document(said, path="d2.md")], commercial, "R").status == "not_met"
-    both = "For all enrollees, the Board of Directors approves the access standards."
-    assert judge([markdown_document(both, path="d3.md")], commercial, "R").status == "met"
+    assert _line_status(row) == "not_met"
+    assert _line_status("For Medicaid enrollees, the Board of Directors approves the access standards.") == "not_met"
+    assert _line_status("For all enrollees, the Board of Directors approves the access standards.") == "met"
     # one line named, and no other: that line's papers or people
-    papers = "The Board of Directors approves the MaineCare Addendum each year."
-    assert judge([markdown_document(papers, path="d4.md")], commercial, "R").status == "not_met"
-    labelled = "MaineCare: the Board of Directors approves the thresholds in Contract Exhibit Q."
-    assert judge([markdown_document(labelled, path="d6.md")], commercial, "R").status == "not_met"
+    assert _line_status("The Board of Directors approves the MaineCare Addendum each year.") == "not_met"
+    assert _line_status("MaineCare: the Board of Directors approves the thresholds in Contract Exhibit Q.") == "not_met"
     shared = "The Board of Directors approves the standards for commercial and MaineCare enrollees."
-    assert judge([markdown_document(shared, path="d5.md")], commercial, "R").status == "met"
+    assert _line_status(shared) == "met"
 
 
 def test_a_line_is_known_by_the_plan_s_name_for_its_product_and_by_an_addendum_s_heading():
-    commercial = checklist(PHRASE).model_copy(update={"lines": ["commercial"]})
-    named = ("# QI Program Description\nWe hold a Medicare Advantage contract, marketed as Harbor Advantage (HMO).\n"
-             "The Board of Directors approves the outreach plan for Harbor Advantage members.\n")
-    assert judge([markdown_document(named, path="d0.md")], commercial, "R").status == "not_met"
-    medicare = checklist(PHRASE).model_copy(update={"lines": ["medicare"]})
-    assert judge([markdown_document(named, path="d1.md")], medicare, "R").status == "met"
+    contract = "# QI Program Description\nWe hold a Medicare Advantage contract, marketed as Harbor Advantage (HMO).\n"
+    named = contract + "The Board of Directors approves the outreach plan for Harbor Advantage members.\n"
+    assert _line_status(named) == "not_met"
+    assert _line_status(named, ["medicare"]) == "met"
     both = named.replace("for Harbor Advantage members", "for commercial and Harbor Advantage members")
-    assert judge([markdown_document(both, path="d2.md")], commercial, "R").status == "met"
+    assert _line_status(both) == "met"
     addendum = ("# Provider Agreement\n## Medicare Advantage Regulatory Requirements Addendum\n"
                 "MA.3 The Board of Directors approves each Provider's quality plan.\n")
-    assert judge([markdown_document(addendum, path="d3.md")], commercial, "R").status == "not_met"
-    joint = addendum.replace("Medicare Advantage Regulatory Requirements Addendum", "Medicare and Commercial Terms")
-    assert judge([markdown_document(joint, path="d4.md")], commercial, "R").status == "met"
-    only = ("# QI Program Description\nWe hold a Medicare Advantage contract, marketed as Harbor Advantage (HMO).\n"
-            "## Outreach (Harbor Advantage only)\nThe Board of Directors approves the outreach plan.\n")
-    assert judge([markdown_document(only, path="d7.md")], commercial, "R").status == "not_met"
+    assert _line_status(addendum) == "not_met"
+    assert _line_status(addendum.replace("Medicare Advantage Regulatory Requirements Addendum",
+                                         "Medicare and Commercial Terms")) == "met"
+    only = contract + "## Outreach (Harbor Advantage only)\nThe Board of Directors approves the outreach plan.\n"
+    assert _line_status(only) == "not_met"
     # what only one line has: Medicare's Part D; a section labelled "Part D." is no such thing
-    part_d = "The Board of Directors approves the Part D adherence outreach each year."
-    assert judge([markdown_document(part_d, path="d5.md")], commercial, "R").status == "not_met"
+    assert _line_status("The Board of Directors approves the Part D adherence outreach each year.") == "not_met"
     section = "# Program\n## Part D. Approvals\nThe Board of Directors approves the program each year.\n"
-    assert judge([markdown_document(section, path="d6.md")], commercial, "R").status == "met"
+    assert _line_status(section) == "met"
 
 
 def test_the_rows_of_a_document_about_one_study_are_parts_of_it_not_more_studies():

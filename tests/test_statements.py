@@ -514,3 +514,5 @@ def test_a_scan_s_misread_letters_are_read_as_the_word_they_stand_for():
     assert run(evidence, (ocr, "other")).status == "met"
     # a real word with the same letters is left alone: "return" is no misread "retum"
     assert run({"type": "phrase", "all": ["retum"]}, ("Members return the survey.", "other")).status == "not_met"
+    # and one whose reading is a word too stays itself: "modern" is not a misread "modem"
+    assert run({"type": "phrase", "all": ["modem"]}, ("The plan uses modern tools.", "other")).status == "not_met"
