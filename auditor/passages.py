@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from auditor import relations, roles, statements
+from auditor import references, relations, roles, statements
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 from extractors.kind import document_kinds_in
@@ -73,7 +73,7 @@ class Passage:
         pointer elsewhere ("Overall effectiveness: to be finalized in the full report")."""
         if self.statement:
             return True
-        empty = sum(z - a for a, z, k in self.marks if k & {"placeholder", "plan", "pointer"})
+        empty = sum(z - a for a, z, k in self.marks if k & {"placeholder", "plan", "pointer", "comment"})
         return bool(self.text) and empty >= 0.5 * len(self.text)
 
     def asserts(self, term: str, accept: frozenset[str] = frozenset()) -> bool:
@@ -489,6 +489,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         by_section[passage.section_key].append(i)
         by_block[(passage.doc, passage.block)].append(i)
     _label_empty_headings(passages, by_section)
+    _add_run_in_headings(passages, by_block)
+    references.mark_unresolved(passages, documents)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms, names=names, relations=found)
 
@@ -940,6 +942,42 @@ def _add_list_stems(passages: list[Passage]) -> None:
                      if colon and not passage.asserted and _NAMING_LEAD.match(passage.text) else set())
         else:
             stem, stem_key, colon, stem_kinds, named = set(), None, False, frozenset(), set()
+
+
+def _add_run_in_headings(passages: list[Passage], by_block: dict[tuple[int, int], list[int]]) -> None:
+    """A run-in heading heads the rest of its paragraph: in "2. ACTION ITEMS. Carried without report: 24-06-1", the
+    sentence after the item's title is about action items, as if it stood under a heading of that name, and the
+    title itself names a subject without saying anything of it ("7. UTILIZATION FOLLOW-UP." is no follow-up).
+    Minutes and outlines number their items so."""
+    for members in by_block.values():
+        if len(members) < 2:
+            continue
+        head = passages[members[0]]
+        if head.kind != "sentence" or head.block_kind not in ("paragraph", "list_item") or not _run_in(head.text):
+            continue
+        head.kinds = {t: head.kinds.get(t, frozenset()) | {"label"} for t in head.terms}
+        head.asserted = set()
+        for i in members[1:]:
+            passages[i].context_terms |= head.terms
+
+
+_RUN_IN_WORDS = 6
+_YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d\d\b")
+
+
+def _run_in(text: str) -> bool:
+    """A numbered or capitalised title of a few words ending its sentence: "2. ACTION ITEMS.", "4. Staffing.",
+    "ASTHMA GUIDELINE FOLLOW-UP (24-09-1)."; not a short sentence ("Quorum present.", "Staff approve invoices.")."""
+    numbered = bool(_OUTLINE_NUMBER.match(text)) and not _YEAR_FIRST.match(text)  # "2024 Annual Evaluation."
+    bare = re.sub(r"\([^)]*\)", " ", _OUTLINE_NUMBER.sub("", text) if numbered else text).strip()
+    if not re.search(r"[.:]$", bare) or re.search(r"\d", bare):
+        return False
+    words = re.findall(r"[A-Za-z][\w'/-]*", bare)
+    if not 0 < len(words) <= _RUN_IN_WORDS:
+        return False
+    capitals = all(w.isupper() for w in words if len(w) > 1)
+    titled = all(w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to", "in", "on", "from") for w in words)
+    return capitals and len(bare) > 3 or numbered and titled
 
 
 def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:

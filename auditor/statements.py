@@ -24,7 +24,7 @@ from importlib import resources
 import yaml
 
 KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "received", "restates_rule", "foreign",
-         "label", "verdict", "boilerplate")
+         "label", "verdict", "boilerplate", "comment")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -39,6 +39,7 @@ LABELS = {
     "label": "a heading or label that names the subject without saying anything of it",
     "verdict": "a conclusion with nothing to ground it",
     "boilerplate": "the same words in every row of a table, said of none in particular",
+    "comment": "a reviewer's comment left in the draft, not the plan's statement",
 }
 
 
@@ -138,12 +139,28 @@ _STRUCK = re.compile(r"\[\s*(?:struck(?:\s+through)?|strikethrough|struck-throug
                      r"[^\]]*\]|~~[^~]+~~", re.IGNORECASE)
 
 
+# A reviewer's note left in a draft, as a transcription or a markup print shows it: "[Comment JB: confirm with the
+# Board]", "[Reviewer note: ...]", "[Note to draft: ...]".
+_COMMENT = re.compile(r"\[\s*(?:comments?|reviewer(?:'s)?(?:\s+(?:comments?|notes?))?|"
+                      r"note\s+to\s+(?:draft|drafter|reviewers?|file)|editor'?s?\s+notes?|drafting\s+notes?|internal\s+notes?|to\s*do)\b[^\]:]{0,30}:[^\]]*\]?",
+                      re.IGNORECASE)
+
+
+def _spans_of(doc, pattern: re.Pattern) -> list[int]:
+    spans = (doc.char_span(*m.span(), alignment_mode="expand") for m in pattern.finditer(doc.text))
+    return [i for span in spans if span is not None for i in range(span.start, span.end)]
+
+
 def _struck(doc) -> list[int]:
     """Tokens of text struck out: a clause the plan deleted says nothing the plan does."""
     if "[" not in doc.text and "~~" not in doc.text:
         return []
-    spans = (doc.char_span(*m.span(), alignment_mode="expand") for m in _STRUCK.finditer(doc.text))
-    return [i for span in spans if span is not None for i in range(span.start, span.end)]
+    return _spans_of(doc, _STRUCK)
+
+
+def _commented(doc) -> list[int]:
+    """Tokens of a reviewer's comment: a question or reminder about the draft, not what the plan does."""
+    return _spans_of(doc, _COMMENT) if "[" in doc.text else []
 
 
 def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]:
@@ -160,6 +177,8 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
     future = _future_years(doc, after_year) if after_year is not None and len(doc) else {}
     for i in _struck(doc):
         future.setdefault(i, set()).add("negated")
+    for i in _commented(doc):
+        future.setdefault(i, set()).add("comment")
     if not len(doc) or triggers.isdisjoint(doc.count_by(LOWER)):
         return {i: frozenset(k) for i, k in future.items()}
     matches = matcher(doc)

@@ -516,3 +516,62 @@ def test_a_scan_s_misread_letters_are_read_as_the_word_they_stand_for():
     assert run({"type": "phrase", "all": ["retum"]}, ("Members return the survey.", "other")).status == "not_met"
     # and one whose reading is a word too stays itself: "modern" is not a misread "modem"
     assert run({"type": "phrase", "all": ["modem"]}, ("The plan uses modern tools.", "other")).status == "not_met"
+
+
+def test_a_minutes_item_title_heads_its_paragraph_and_says_nothing_itself():
+    evidence = {"type": "phrase", "all": [["carried without report"]], "context": [["action items"]],
+                "accept": ["negated"]}
+    # the item's title is the context of what follows it in the same paragraph, as a heading would be
+    minutes = "## Minutes of March 13, 2025\n2. ACTION ITEMS. Carried without report: 24-06-1, 24-09-2.\n"
+    assert run(evidence, (minutes, "other")).status == "met"
+    # a short sentence is no title
+    plain = "## Minutes of March 13, 2025\nQuorum present. Carried without report: 24-06-1, 24-09-2.\n"
+    assert run(evidence, (plain, "other")).status != "met"
+    # the title alone names a subject: "7. UTILIZATION FOLLOW-UP." is no follow-up
+    follow = {"type": "phrase", "all": [["follow-up"]]}
+    titled = "## Minutes\n7. UTILIZATION FOLLOW-UP. The MRI prior approval rule takes effect January 1.\n"
+    assert run(follow, (titled, "other")).status != "met"
+    # a year opening a sentence is no item number
+    dated = "## Minutes\n2024 Annual Follow-Up. The MRI prior approval rule takes effect January 1.\n"
+    assert run(follow, (dated, "other")).status == "met"
+
+
+@pytest.mark.parametrize(("text", "plan"), [
+    ("The Director of Quality requested a second data analyst for the quality department.", True),
+    ("The committee asked for two more nurse reviewers.", True),
+    ("The quality department has a data analyst.", False),
+])
+def test_what_is_asked_for_is_not_yet_had(text, plan):
+    finding = run({"type": "phrase", "all": [["analyst", "nurse reviewer"]]}, (text, "other"))
+    assert (finding.status != "met") == plan
+    assert ("a plan for later" in finding.rationale) == plan
+
+
+def test_a_reviewers_comment_left_in_the_draft_is_not_the_plans_statement():
+    evidence = {"type": "phrase", "all": [["effectiveness"]]}
+    commented = ("## Evaluation\nTo be completed.\n\n"
+                 "[Comment JB: draft the effectiveness paragraph after the rates are final.]\n")
+    finding = run(evidence, (commented, "other"))
+    assert finding.status != "met"
+    assert "a reviewer's comment" in finding.rationale
+    assert run(evidence, ("## Evaluation\nThe effectiveness of the program was judged against its goals.\n",
+                          "other")).status == "met"
+
+
+@pytest.mark.parametrize(("parts", "status"), [
+    (["# Exhibit 4: 2025 Work Plan\nActivities by quarter.\n"], "partial"),  # the submission's Exhibit 10 is missing
+    (["# Exhibit 4: 2025 Work Plan\nActivities.\n", "# Exhibit 10: Provider Update\nSpring issue.\n"], "met"),
+    ([], "met"),  # no exhibits at all: nothing is known of them
+])
+def test_a_claim_resting_on_a_part_the_submission_lacks_is_only_a_pointer(parts, status):
+    evidence = {"type": "phrase", "all": [["practitioners"], ["informed"]]}
+    core = "## Communication\nPractitioners are informed about the program in the Provider Update (see Exhibit 10).\n"
+    assert run(evidence, (core, "other"), *((p, "other") for p in parts)).status == status
+
+
+def test_a_part_listed_as_not_included_is_missing_even_where_its_kind_is_not_otherwise_used():
+    evidence = {"type": "phrase", "all": [["practitioners"], ["informed"]]}
+    core = ("## Communication\nPractitioners are informed about the program in the Provider Update (see Exhibit 10).\n"
+            "## Exhibit list\n| Exhibit | Title | Status |\n| --- | --- | --- |\n"
+            "| Exhibit 10 | Provider communications | Not included |\n")
+    assert run(evidence, (core, "other")).status != "met"
