@@ -298,8 +298,9 @@ _PLACEHOLDER_CELL = re.compile(
     r"(?:\s*\([^()]{1,40}\))?\.?$"  # "TBD (after 12 months of data)", "TBD (Legal review)"
     # "To be set at the 2025 Council retreat", "TBD after baseline": still to come, whenever
     r"|^\(?(?:tbd|tba|tbc|to be (?:determined|decided|confirmed|set|scheduled|assigned|identified|established|"
-    r"finalized|provided|developed|added|completed)|pending)\s+(?:at|after|by|once|when|during|following|in|with)\s+"
-    r"[^.;|()]{1,60}\.?$", re.IGNORECASE)
+    r"finalized|provided|developed|added|completed)|pending)(?:\s+(?:at|after|by|once|when|during|following|in|with)\s+"
+    # "TBD - CQC to discuss at the September 2025 meeting"
+    r"|\s*[-–—:;,]\s*)[^.;|()]{1,60}\.?$", re.IGNORECASE)
 
 
 # A work plan's or calendar's status column, and the statuses that say the row's activity has not happened:
@@ -552,6 +553,9 @@ _MAX_LABEL_TOKENS = 6
 _LABEL_WORDS = 3
 
 
+_HOLLOW = frozenset({"placeholder", "plan", "pointer", "comment"})
+
+
 def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
     """A heading over nothing but placeholders and pointers ("8. Overall Effectiveness" over "to be finalized in the
     full report") names a subject the section does not treat: its words are a label, not a statement. A heading
@@ -566,6 +570,16 @@ def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
         if all(passages[j].hollow() for j in body):
             heading.kinds = {t: heading.kinds.get(t, frozenset()) | {"label"} for t in heading.terms}
             heading.asserted = set()
+            continue
+        # "7. Overall effectiveness" over "Was the program effective overall? | TBD": what the body says of the
+        # heading's subject is only a placeholder (or a plan, a pointer), so the heading names it and no more
+        unsaid = {t for t in heading.asserted
+                  if any(passages[j].kinds.get(t, frozenset()) & _HOLLOW for j in body)
+                  # a verdict the section goes on to ground ("The QIHEC concludes that the program was effective")
+                  and not any(t in passages[j].asserted or "verdict" in passages[j].kinds.get(t, ()) for j in body)}
+        for t in unsaid:
+            heading.kinds[t] = heading.kinds.get(t, frozenset()) | {"label"}
+        heading.asserted -= unsaid
 
 
 # A table of contents names the sections ("Contents: QM-302 Interventions; QM-401 Continuity ..."); it says nothing
@@ -770,6 +784,9 @@ def _not_done(unit: _Unit) -> str | None:
             return "placeholder"
         if _WHEN_HEADER.match(header) and _AS_NEEDED.match(cell):
             return "permission"
+        # a step whose timing is still to be set ("Publish to the portal | TBD") is not yet done on any schedule
+        if _WHEN_HEADER.match(header) and _UNSET.match(cell):
+            return "placeholder"
         # a corrective action plan's row (a column states the examiner's finding): the correction is not made until
         # its status says closed, and a status closed on no evidence is only the plan's word
         if answering and _STATUS_HEADER.match(header) and _OPEN_STATUS.match(cell):
@@ -795,13 +812,15 @@ _NO_EVIDENCE = re.compile(r"^\(?(?:none(?: yet)?|nothing (?:yet )?attached|see a
                           r"draft\b.*|[\w ]{0,40}\bto be provided)\.?\)?\.?$", re.IGNORECASE)
 
 
-_OWNER_HEADER = re.compile(r"^\s*(?:owner|owned by|responsible|responsibility|accountable|lead|assigned to|who|"
+_OWNER_HEADER = re.compile(r"^\s*(?:owner|owned by|responsible|responsibility|accountable|lead|assigned to|who|actor|"
                            r"person responsible|responsible (?:party|staff|person|role))\b", re.IGNORECASE)
 _WHEN_HEADER = re.compile(r"^\s*(?:when|timing|timeframe|time frame|frequency|schedule|how often|due|target date)\b",
                           re.IGNORECASE)
 _AS_NEEDED = re.compile(r"^\(?(?:as needed|as required|when needed|if needed|ad hoc|as resources allow|"
                         r"as capacity allows|as time allows|when possible|prn)\b", re.IGNORECASE)
 _NOT_APPLICABLE = re.compile(r"^\(?n/?a\)?\.?$", re.IGNORECASE)
+_UNSET = re.compile(r"^\(?(?:tbd|tba|tbc|to be (?:determined|decided|set|scheduled|confirmed|agreed)|pending|"
+                    r"not (?:yet )?(?:set|scheduled|determined))\b", re.IGNORECASE)
 
 
 def _question_tokens(sdoc, unit: _Unit) -> set[int]:

@@ -575,3 +575,21 @@ def test_a_part_listed_as_not_included_is_missing_even_where_its_kind_is_not_oth
             "## Exhibit list\n| Exhibit | Title | Status |\n| --- | --- | --- |\n"
             "| Exhibit 10 | Provider communications | Not included |\n")
     assert run(evidence, (core, "other")).status != "met"
+
+
+def test_a_heading_whose_body_answers_its_subject_only_with_a_placeholder_names_it_and_no_more():
+    evidence = {"type": "phrase", "all": [["effectiveness", "effective"]]}
+    body = ("| Question | Finding |\n| --- | --- |\n| Was the program effective overall? | {} |\n"
+            "| Barriers | Staff vacancies |\n")
+    tbd = "## 7. Overall effectiveness\n" + body.format("TBD - Council to discuss in September")
+    assert run(evidence, (tbd, "other")).status != "met"
+    answered = "## 7. Overall effectiveness\n" + body.format("Yes: eight of ten goals met")
+    assert run(evidence, (answered, "other")).status == "met"
+
+
+@pytest.mark.parametrize(("timing", "status"), [("TBD", "partial"), ("Quarterly", "met")])
+def test_a_procedure_step_whose_timing_is_still_to_be_set_is_not_practice(timing, status):
+    evidence = {"type": "phrase", "all": [["publish"], ["portal"]]}
+    table = ("## Procedure\n| Step | Actor | Action | Output | Timing |\n| --- | --- | --- | --- | --- |\n"
+             f"| 4 | Provider relations | Publish guidelines to the provider portal | Posting | {timing} |\n")
+    assert run(evidence, (table, "other")).status == status
