@@ -63,6 +63,9 @@ class Passage:
     # The lines of business the passage is said to apply to, when its section says so ("This subsection applies to
     # MaineCare enrollees"): empty for all of them.
     lines: frozenset[str] = frozenset()
+    # The kind of document of the named part it stands in, where a file binds several ("Attachment B-2 - Clinical
+    # Guideline Register" inside a file of contract excerpts); None: the file's own kind.
+    part_kind: str | None = None
 
     def kinds_at(self, start: int, end: int) -> frozenset[str]:
         """The statement kinds of the cues reaching any character in [start, end) of the text."""
@@ -492,6 +495,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     _label_empty_headings(passages, by_section)
     _add_run_in_headings(passages, by_block)
     references.mark_unresolved(passages, documents)
+    references.mark_parts(passages, documents)
     return Corpus(documents=documents, passages=passages, by_section=dict(by_section), by_block=dict(by_block),
                   title_terms=title_terms, names=names, relations=found)
 

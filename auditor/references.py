@@ -27,7 +27,7 @@ _NOT_THERE = re.compile(r"\b(?:not\s+(?:included|attached|enclosed|submitted|pro
                         r"to\s+follow|reserved|omitted|withheld)\b", re.IGNORECASE)
 # where a sentence rests a claim on the part it names: in parentheses, or after "see", "shown in", "described in"
 _CITING = re.compile(r"(?:\(\s*(?:see\s+(?:also\s+)?)?|\bsee\s+(?:also\s+)?|\b(?:shown|described|set\s+out|"
-                     r"listed|detailed|documented|recorded|given)\s+in\s+)$", re.IGNORECASE)
+                     r"listed|detailed|documented|recorded|given)\s+in\s+|\b(?:is|are)\s+(?:in\s+)?)$", re.IGNORECASE)
 
 
 def _kind(word: str) -> str:
@@ -103,3 +103,25 @@ def mark_unresolved(passages: list[Passage], documents: list[Document]) -> None:
             for term in p.asserted:
                 p.kinds[term] = p.kinds.get(term, frozenset()) | {"pointer"}
             p.asserted = set()
+
+
+def mark_parts(passages: list[Passage], documents: list[Document]) -> None:
+    """A file that binds several parts of a submission ("Attachment B-1 - Participating Provider Agreement" and
+    "Attachment B-2 - Clinical Guideline Register") holds a document of each part's kind under its heading: the
+    register is no contract because it shares a file with one."""
+    from extractors.kind import _kind_of
+
+    parts: dict[tuple[int, tuple[str, ...]], str] = {}
+    for p in passages:
+        if p.kind == "heading" and _REF.match(p.text.strip()):
+            kind = _kind_of(p.text)
+            if kind not in (None, "other") and kind != documents[p.doc].kind:
+                parts[p.section_key] = kind
+    if not parts:
+        return
+    for p in passages:
+        doc, path = p.section_key
+        for depth in range(len(path), 0, -1):
+            if (kind := parts.get((doc, path[:depth]))) is not None:
+                p.part_kind = kind
+                break

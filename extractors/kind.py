@@ -34,7 +34,9 @@ _PATTERNS: list[tuple[str, list[str]]] = [
             r"\bannual\b.{0,40}\b(?:qi|qm|qa|quality)\b.{0,40}\breport\b",
         ],
     ),
-    ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b"]),
+    ("guideline_policy", [r"\bclinical practice guidelines?\b", r"\bguidelines\b",
+                          # the plan's list of the guidelines it has adopted: "Clinical Guideline Register"
+                          r"\bguideline (?:register|list|inventory|index|library|catalog(?:ue)?)\b"]),
     # A "QM Plan" is the program's written description, even when it is laid out as a policy manual.
     ("qmp_description", [r"\bq(?:m|i|a|api) plan\b", r"\bquality (?:management|improvement|assurance) plan\b",
                          r"\bprogram description\b",

@@ -593,3 +593,21 @@ def test_a_procedure_step_whose_timing_is_still_to_be_set_is_not_practice(timing
     table = ("## Procedure\n| Step | Actor | Action | Output | Timing |\n| --- | --- | --- | --- | --- |\n"
              f"| 4 | Provider relations | Publish guidelines to the provider portal | Posting | {timing} |\n")
     assert run(evidence, (table, "other")).status == status
+
+
+def test_a_named_part_of_a_bound_file_is_a_document_of_its_own_kind():
+    evidence = {"type": "phrase", "all": [["asthma"]], "documents": ["guideline_policy"]}
+    bound = ("# Attachment B - Agreement Excerpts\n## Attachment B-1 - Participating Provider Agreement\n"
+             "Provider shall follow the {} guideline.\n"
+             "## Attachment B-2 - Clinical Guideline Register\n| Guideline | Last reviewed |\n| --- | --- |\n"
+             "| {} | 2024-05-14 |\n")
+    assert run(evidence, (bound.format("diabetes", "Asthma"), "contract_template")).status == "met"
+    # the agreement's own part stays a contract
+    assert run(evidence, (bound.format("asthma", "Diabetes"), "contract_template")).status != "met"
+
+
+def test_a_reference_to_a_missing_exhibit_by_is_is_a_pointer_too():
+    evidence = {"type": "phrase", "all": [["crosswalk"]]}
+    core = "## Guidelines\nThe guideline crosswalk is Exhibit 11.\n"
+    assert run(evidence, (core, "other"), ("# Exhibit 4: Work Plan\nActivities.\n", "other")).status != "met"
+    assert run(evidence, (core, "other"), ("# Exhibit 11: Crosswalk\nRows.\n", "other")).status == "met"

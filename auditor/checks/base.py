@@ -66,7 +66,7 @@ class EvalContext:
         self.key = term_key  # TermRef -> term name in the vocabulary
         self.with_term: dict[str, list[int]] = defaultdict(list)
         for i, passage in enumerate(corpus.passages):
-            if corpus.documents[passage.doc].kind in ignore_kinds or i in self.other_line:
+            if (passage.part_kind or corpus.documents[passage.doc].kind) in ignore_kinds or i in self.other_line:
                 continue  # the requirement says these documents cannot evidence it
             for term in passage.terms:
                 self.with_term[term].append(i)
@@ -87,7 +87,7 @@ class EvalContext:
         all_passages, documents = self.corpus.passages, self.corpus.documents
         for i in sorted(sub.allowed):
             passage = all_passages[i]
-            if documents[passage.doc].kind in self.ignore_kinds or i in self.other_line:
+            if (passage.part_kind or documents[passage.doc].kind) in self.ignore_kinds or i in self.other_line:
                 continue
             for term in passage.terms:
                 with_term.setdefault(term, []).append(i)
@@ -155,7 +155,8 @@ class EvalContext:
                 or (self.allowed is not None and passage not in self.allowed))
 
     def kind_of(self, passage: int) -> str:
-        return self.corpus.documents[self.corpus.passages[passage].doc].kind
+        p = self.corpus.passages[passage]
+        return p.part_kind or self.corpus.documents[p.doc].kind
 
     def terms_in(self, group: list[int]) -> set[str]:
         """The terms of the group's passages together (a passage's own set for a group of one: read it, never
