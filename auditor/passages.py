@@ -577,10 +577,12 @@ def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
             continue
         # "7. Overall effectiveness" over "Was the program effective overall? | TBD": what the body says of the
         # heading's subject is only a placeholder (or a plan, a pointer), so the heading names it and no more
-        unsaid = {t for t in heading.asserted
-                  if any(passages[j].kinds.get(t, frozenset()) & _HOLLOW for j in body)
-                  # a verdict the section goes on to ground ("The QIHEC concludes that the program was effective")
-                  and not any(t in passages[j].asserted or "verdict" in passages[j].kinds.get(t, ()) for j in body)}
+        hollow = {t for j in body for t, k in passages[j].kinds.items() if k & _HOLLOW} & heading.asserted
+        if not hollow:
+            continue
+        # a verdict the section goes on to ground ("The QIHEC concludes that the program was effective") keeps them
+        unsaid = {t for t in hollow
+                  if not any(t in passages[j].asserted or "verdict" in passages[j].kinds.get(t, ()) for j in body)}
         for t in unsaid:
             heading.kinds[t] = heading.kinds.get(t, frozenset()) | {"label"}
         heading.asserted -= unsaid

@@ -73,33 +73,45 @@ def _declared_missing(passages: list[Passage]) -> set[tuple[str, str]]:
     return out
 
 
-def absent(passages: list[Passage], documents: list[Document]) -> set[tuple[str, str]]:
+def absent(passages: list[Passage], documents: list[Document],
+           cited: dict[int, list[tuple[str, str, int]]] | None = None) -> set[tuple[str, str]]:
     """The parts cited that the submission does not hold."""
+    if cited is None:
+        cited = _cited(passages)
+    named = {(kind, ident) for refs in cited.values() for kind, ident, _ in refs}
     present = _present(passages, documents)
     kinds_held = {kind for kind, _ in present}
-    held = present | {(kind, ident) for kind, ident in _cited(passages)
-                      if (kind, ident.split("-")[0]) in present}
-    missing = {ref for ref in _cited(passages) if ref[0] in kinds_held and ref not in held}
+    held = present | {(kind, ident) for kind, ident in named if (kind, ident.split("-")[0]) in present}
+    missing = {ref for ref in named if ref[0] in kinds_held and ref not in held}
     return (missing | _declared_missing(passages)) - present
 
 
-def _cited(passages: list[Passage]) -> set[tuple[str, str]]:
-    return {(kind, ident) for p in passages if p.kind != "heading" for kind, ident, _ in refs_in(p.text)}
+def _cited(passages: list[Passage]) -> dict[int, list[tuple[str, str, int]]]:
+    """Per passage (not a heading) that names parts: the parts it names."""
+    out = {}
+    for i, p in enumerate(passages):
+        if p.kind != "heading" and _QUICK.search(p.text) and (refs := refs_in(p.text)):
+            out[i] = refs
+    return out
+
+
+_QUICK = re.compile(r"exhibit|attachment|append|annex|enclosure|schedule", re.IGNORECASE)
 
 
 def mark_unresolved(passages: list[Passage], documents: list[Document]) -> None:
     """A claim resting on a part the submission does not hold is only a pointer: "Practitioners are informed
     through the Provider Update (see Exhibit 10)" with Exhibit 10 "Not included"."""
-    if not any(_REF.search(p.text) for p in passages if p.kind != "heading"):
+    cited = _cited(passages)
+    if not cited:
         return
-    missing = absent(passages, documents)
+    missing = absent(passages, documents, cited)
     if not missing:
         return
-    for p in passages:
+    for i, refs in cited.items():
+        p = passages[i]
         if p.kind != "sentence" or not p.asserted:
             continue
-        if any((kind, ident) in missing and _CITING.search(p.text[max(0, at - 20):at])
-               for kind, ident, at in refs_in(p.text)):
+        if any((kind, ident) in missing and _CITING.search(p.text[max(0, at - 20):at]) for kind, ident, at in refs):
             for term in p.asserted:
                 p.kinds[term] = p.kinds.get(term, frozenset()) | {"pointer"}
             p.asserted = set()
