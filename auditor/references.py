@@ -31,9 +31,11 @@ _CITING = re.compile(r"(?:\(\s*(?:see\s+(?:also\s+)?)?|\bsee\s+(?:also\s+)?|\b(?
 
 
 def _kind(word: str) -> str:
+    """The singular: "appendices" -> appendix, "annexes" -> annex, "exhibits" -> exhibit."""
     word = word.lower()
-    return "appendix" if word.startswith("append") else re.sub(r"(?:es|s)$", "", word) if word.endswith(
-        ("ses", "xes")) else word.rstrip("s")
+    if word.startswith("append"):
+        return "appendix"
+    return word[:-2] if word.endswith("xes") else word.rstrip("s")
 
 
 def refs_in(text: str) -> list[tuple[str, str, int]]:
@@ -57,9 +59,7 @@ def _present(passages: list[Passage], documents: list[Document]) -> set[tuple[st
         names.append(re.sub(r"\band\s+([a-z])\b", lambda m: f"and {m.group(1).upper()}", names[-1]))
         names.append(doc.title or "")
     names += [p.text for p in passages if p.kind == "heading"]
-    found = {(kind, ident) for name in names for kind, ident, at in refs_in(name) if at < 40}
-    # a part held whole holds its sub-parts ("Attachment B" holds B-1 and B-2)
-    return found
+    return {(kind, ident) for name in names for kind, ident, at in refs_in(name) if at < 40}
 
 
 def _declared_missing(passages: list[Passage]) -> set[tuple[str, str]]:
@@ -81,6 +81,7 @@ def absent(passages: list[Passage], documents: list[Document],
     named = {(kind, ident) for refs in cited.values() for kind, ident, _ in refs}
     present = _present(passages, documents)
     kinds_held = {kind for kind, _ in present}
+    # a part held whole holds its sub-parts ("Attachment B" holds B-1 and B-2)
     held = present | {(kind, ident) for kind, ident in named if (kind, ident.split("-")[0]) in present}
     missing = {ref for ref in named if ref[0] in kinds_held and ref not in held}
     return (missing | _declared_missing(passages)) - present
@@ -121,13 +122,13 @@ def mark_parts(passages: list[Passage], documents: list[Document]) -> None:
     """A file that binds several parts of a submission ("Attachment B-1 - Participating Provider Agreement" and
     "Attachment B-2 - Clinical Guideline Register") holds a document of each part's kind under its heading: the
     register is no contract because it shares a file with one."""
-    from extractors.kind import _kind_of
+    from extractors.kind import kind_named
 
     parts: dict[tuple[int, tuple[str, ...]], str] = {}
     for p in passages:
         if p.kind == "heading" and _REF.match(p.text.strip()):
-            kind = _kind_of(p.text)
-            if kind not in (None, "other") and kind != documents[p.doc].kind:
+            kind = kind_named(p.text)
+            if kind is not None and kind != documents[p.doc].kind:
                 parts[p.section_key] = kind
     if not parts:
         return

@@ -124,6 +124,13 @@ def guess_kind(title: str | None, headings: list[str], filename: str) -> Documen
     return best  # type: ignore[return-value]
 
 
+def kind_named(text: str) -> str | None:
+    """The kind of quality-program document a title names ("Attachment B-2 - Clinical Guideline Register" ->
+    guideline_policy); None where it names none, or only something else (a manual, an audit)."""
+    kind = _kind_of(text)
+    return None if kind == "other" else kind
+
+
 def document_kinds_in(text: str) -> list[str]:
     """The kinds of document a phrase names, one per conjunct ("the QI Program Description and the 2025 Work Plan"
     -> qmp_description, work_plan; "the Annual QI Program Evaluation" -> annual_evaluation alone, its head noun
