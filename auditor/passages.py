@@ -28,6 +28,10 @@ _TOC_LINE = re.compile(r"(\.{5,}|_{5,}|…{2,})\s*(page\s*)?\d+\b", re.IGNORECAS
 _LABEL_ONLY = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 
 
+# The statement kinds that say nothing yet of their subject: what is still to come, elsewhere, or a reviewer's note.
+HOLLOW = frozenset({"placeholder", "plan", "pointer", "comment"})
+
+
 @dataclass
 class Passage:
     doc: int  # index into the document list
@@ -76,7 +80,7 @@ class Passage:
         pointer elsewhere ("Overall effectiveness: to be finalized in the full report")."""
         if self.statement:
             return True
-        empty = sum(z - a for a, z, k in self.marks if k & {"placeholder", "plan", "pointer", "comment"})
+        empty = sum(z - a for a, z, k in self.marks if k & HOLLOW)
         return bool(self.text) and empty >= 0.5 * len(self.text)
 
     def asserts(self, term: str, accept: frozenset[str] = frozenset()) -> bool:
@@ -557,9 +561,6 @@ _MAX_LABEL_TOKENS = 6
 _LABEL_WORDS = 3
 
 
-_HOLLOW = frozenset({"placeholder", "plan", "pointer", "comment"})
-
-
 def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
     """A heading over nothing but placeholders and pointers ("8. Overall Effectiveness" over "to be finalized in the
     full report") names a subject the section does not treat: its words are a label, not a statement. A heading
@@ -577,7 +578,7 @@ def _label_empty_headings(passages: list[Passage], by_section: dict) -> None:
             continue
         # "7. Overall effectiveness" over "Was the program effective overall? | TBD": what the body says of the
         # heading's subject is only a placeholder (or a plan, a pointer), so the heading names it and no more
-        hollow = {t for j in body for t, k in passages[j].kinds.items() if k & _HOLLOW} & heading.asserted
+        hollow = {t for j in body for t, k in passages[j].kinds.items() if k & HOLLOW} & heading.asserted
         if not hollow:
             continue
         # a verdict the section goes on to ground ("The QIHEC concludes that the program was effective") keeps them
@@ -991,18 +992,24 @@ _YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d\d\b")
 
 
 def _run_in(text: str) -> bool:
-    """A numbered or capitalised title of a few words ending its sentence: "2. ACTION ITEMS.", "4. Staffing.",
-    "ASTHMA GUIDELINE FOLLOW-UP (24-09-1)."; not a short sentence ("Quorum present.", "Staff approve invoices.")."""
-    numbered = bool(_OUTLINE_NUMBER.match(text)) and not _YEAR_FIRST.match(text)  # "2024 Annual Evaluation."
-    bare = re.sub(r"\([^)]*\)", " ", _OUTLINE_NUMBER.sub("", text) if numbered else text).strip()
-    if not re.search(r"[.:]$", bare) or re.search(r"\d", bare):
+    """A title ending its sentence, numbered and in title case ("4. Staffing.", "3.1 Utilization Management.") or
+    in capitals ("2. ACTION ITEMS.", "ASTHMA GUIDELINE FOLLOW-UP (24-09-1)."); not a short sentence ("Quorum
+    present.", "2.2 Practitioner involvement." whose words, as a heading's, say what its paragraph is about) nor a
+    year ("2024 Annual Evaluation.")."""
+    if _YEAR_FIRST.match(text):
+        return False
+    bare = re.sub(r"\([^)]*\)", " ", _OUTLINE_NUMBER.sub("", text)).strip()
+    if not bare.endswith((".", ":")) or re.search(r"\d", bare):
         return False
     words = re.findall(r"[A-Za-z][\w'/-]*", bare)
     if not 0 < len(words) <= _RUN_IN_WORDS:
         return False
-    capitals = all(w.isupper() for w in words if len(w) > 1)
-    titled = all(w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to", "in", "on", "from") for w in words)
-    return capitals and len(bare) > 3 or numbered and titled
+    if all(w.isupper() for w in words if len(w) > 1) and len(bare) > 3:
+        return True
+    return bool(_OUTLINE_NUMBER.match(text)) and all(w[0].isupper() or w.lower() in _MINOR for w in words)
+
+
+_MINOR = frozenset(["of", "and", "the", "for", "to", "in", "on", "from"])
 
 
 def _title_terms(documents: list[Document], vocabulary: Vocabulary) -> dict[int, set[str]]:

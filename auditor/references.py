@@ -13,6 +13,8 @@ import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from extractors.kind import kind_named
+
 if TYPE_CHECKING:
     from auditor.document import Document
     from auditor.passages import Passage
@@ -49,15 +51,10 @@ def refs_in(text: str) -> list[tuple[str, str, int]]:
 
 
 def _present(passages: list[Passage], documents: list[Document]) -> set[tuple[str, str]]:
-    """The parts the submission holds: named by a file's name or title, or by a heading."""
-    names = []
-    for doc in documents:
-        stem = re.sub(r"[_\-.]+", " ", PurePosixPath(doc.path).stem)
-        # a file name's "exhibit-4" or "attachment-b": the id is the next word, in any case
-        names.append(re.sub(rf"\b{_KIND}\s+([a-z0-9]{{1,3}})\b",
-                            lambda m: f"{m.group('kind')} {m.group(2).upper()}", stem, flags=re.IGNORECASE))
-        names.append(re.sub(r"\band\s+([a-z])\b", lambda m: f"and {m.group(1).upper()}", names[-1]))
-        names.append(doc.title or "")
+    """The parts the submission holds: named by a file's name ("exhibit-4-work-plan", "appendices-a-and-b") or title,
+    or by a heading."""
+    names = [re.sub(r"[_\-.]+", " ", PurePosixPath(doc.path).stem).upper() for doc in documents]
+    names += [doc.title or "" for doc in documents]
     names += [p.text for p in passages if p.kind == "heading"]
     return {(kind, ident) for name in names for kind, ident, at in refs_in(name) if at < 40}
 
@@ -73,11 +70,9 @@ def _declared_missing(passages: list[Passage]) -> set[tuple[str, str]]:
     return out
 
 
-def absent(passages: list[Passage], documents: list[Document],
-           cited: dict[int, list[tuple[str, str, int]]] | None = None) -> set[tuple[str, str]]:
+def _absent(passages: list[Passage], documents: list[Document],
+            cited: dict[int, list[tuple[str, str, int]]]) -> set[tuple[str, str]]:
     """The parts cited that the submission does not hold."""
-    if cited is None:
-        cited = _cited(passages)
     named = {(kind, ident) for refs in cited.values() for kind, ident, _ in refs}
     present = _present(passages, documents)
     kinds_held = {kind for kind, _ in present}
@@ -105,7 +100,7 @@ def mark_unresolved(passages: list[Passage], documents: list[Document]) -> None:
     cited = _cited(passages)
     if not cited:
         return
-    missing = absent(passages, documents, cited)
+    missing = _absent(passages, documents, cited)
     if not missing:
         return
     for i, refs in cited.items():
@@ -122,8 +117,6 @@ def mark_parts(passages: list[Passage], documents: list[Document]) -> None:
     """A file that binds several parts of a submission ("Attachment B-1 - Participating Provider Agreement" and
     "Attachment B-2 - Clinical Guideline Register") holds a document of each part's kind under its heading: the
     register is no contract because it shares a file with one."""
-    from extractors.kind import kind_named
-
     parts: dict[tuple[int, tuple[str, ...]], str] = {}
     for p in passages:
         if p.kind == "heading" and _REF.match(p.text.strip()):

@@ -142,8 +142,8 @@ _STRUCK = re.compile(r"\[\s*(?:struck(?:\s+through)?|strikethrough|struck-throug
 # A reviewer's note left in a draft, as a transcription or a markup print shows it: "[Comment JB: confirm with the
 # Board]", "[Reviewer note: ...]", "[Note to draft: ...]".
 _COMMENT = re.compile(r"\[\s*(?:comments?|reviewer(?:'s)?(?:\s+(?:comments?|notes?))?|"
-                      r"note\s+to\s+(?:draft|drafter|reviewers?|file)|editor'?s?\s+notes?|drafting\s+notes?|internal\s+notes?|to\s*do)\b[^\]:]{0,30}:[^\]]*\]?",
-                      re.IGNORECASE)
+                      r"note\s+to\s+(?:draft|drafter|reviewers?|file)|editor'?s?\s+notes?|drafting\s+notes?|"
+                      r"internal\s+notes?|to\s*do)\b[^\]:]{0,30}:[^\]]*\]?", re.IGNORECASE)
 
 
 def _spans_of(doc, pattern: re.Pattern) -> list[int]:

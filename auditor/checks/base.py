@@ -65,8 +65,10 @@ class EvalContext:
         self.ignore_kinds = ignore_kinds
         self.key = term_key  # TermRef -> term name in the vocabulary
         self.with_term: dict[str, list[int]] = defaultdict(list)
+        # each passage's kind of document: its file's, or that of the named part of the file it stands in
+        self._kinds = [p.part_kind or corpus.documents[p.doc].kind for p in corpus.passages]
         for i, passage in enumerate(corpus.passages):
-            if (passage.part_kind or corpus.documents[passage.doc].kind) in ignore_kinds or i in self.other_line:
+            if self._kinds[i] in ignore_kinds or i in self.other_line:
                 continue  # the requirement says these documents cannot evidence it
             for term in passage.terms:
                 self.with_term[term].append(i)
@@ -84,10 +86,10 @@ class EvalContext:
         # evaluation grow with the square of the document): the same lists, in the same order, as those were;
         # only the terms none of its passages holds have no entry (every check reads `with_term.get`).
         with_term: dict[str, list[int]] = {}
-        all_passages, documents = self.corpus.passages, self.corpus.documents
+        all_passages = self.corpus.passages
         for i in sorted(sub.allowed):
             passage = all_passages[i]
-            if (passage.part_kind or documents[passage.doc].kind) in self.ignore_kinds or i in self.other_line:
+            if self._kinds[i] in self.ignore_kinds or i in self.other_line:
                 continue
             for term in passage.terms:
                 with_term.setdefault(term, []).append(i)
@@ -155,8 +157,7 @@ class EvalContext:
                 or (self.allowed is not None and passage not in self.allowed))
 
     def kind_of(self, passage: int) -> str:
-        p = self.corpus.passages[passage]
-        return p.part_kind or self.corpus.documents[p.doc].kind
+        return self._kinds[passage]
 
     def terms_in(self, group: list[int]) -> set[str]:
         """The terms of the group's passages together (a passage's own set for a group of one: read it, never
