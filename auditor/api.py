@@ -157,7 +157,7 @@ def evaluate_isolated(documents: list[Document], evaluate_all):
 def audit(paths: list[str], checklists: list[str], as_of: dt.date,
           facts: SubmissionFacts | None = None, profile: str | None = None, cure_days: int = 30,
           cache=None, overrides: str | Path | bool | None = None, on_file=None,
-          select: list[str] | None = None, skip: list[str] | None = None) -> AuditReport:
+          select: list[str] | None = None, skip: list[str] | None = None, overlap: bool = False) -> AuditReport:
     """Read the submission at `paths` and evaluate it against the named checklists.
 
     `overrides`: a reviewer's overrides file to apply; by default (None) the submission folder's overrides.yaml
@@ -165,8 +165,10 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     section ids the report keeps or leaves out (auditor.selection); a pattern naming nothing raises SelectionError.
     A file of a type no reader reads (`notes.tsv`, `draft.bak`) is not a document: it is listed in `skipped`, and
     cannot make a requirement `needs_review` (only a supported document that could not be read can).
+    `overlap`: read the files in a child process while this one builds the matchers (auditor.overlap); for a
+    single audit on an otherwise idle machine, not for a batch's workers, whose cores are taken.
     """
-    from auditor.engine import evaluate  # spaCy: only when text is matched
+    from auditor.engine import evaluate, prepare  # spaCy: only when text is matched
     from auditor.inputs import load_tables
     from auditor.selection import check_patterns
     from auditor.selection import select as select_findings
@@ -202,7 +204,13 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     else:
         source = None if overrides is False else Path(overrides)
     decisions = load_overrides(source) if source is not None else None  # a bad file fails before the slow part
-    documents = read_documents(paths, cache, on_file, files=documents_to_read)
+    if overlap and cache is None and documents_to_read:
+        from auditor.overlap import read_while_preparing
+
+        documents = read_while_preparing(lambda shown: read_documents(paths, None, shown, files=documents_to_read),
+                                         lambda: prepare(loaded), on_file)
+    else:
+        documents = read_documents(paths, cache, on_file, files=documents_to_read)
     report = evaluate_isolated(documents, lambda docs: evaluate(docs, loaded, as_of, found, profile, tables,
                                                                 cure_days))
     report.skipped = [SkippedFile(path=path, reason=reason) for path, reason in sorted(set(skipped))]

@@ -210,7 +210,7 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
         facts = facts_from_pairs(fact_pairs, hmo_name=hmo_name, members=members, waiver_requested=waiver)
         report = run_audit(list(paths), list(checklists), day, facts, profile, cure_days,
                            overrides=False if no_overrides else overrides, on_file=on_file,
-                           select=list(select), skip=list(skip))
+                           select=list(select), skip=list(skip), overlap=True)
     except (ChecklistError, FactsError, ProfileError, OverridesError, SelectionError) as exc:
         raise InputError(str(exc)) from exc
     if ics:

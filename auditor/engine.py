@@ -50,7 +50,7 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         known = sorted({p for c in checklists for p in c.profiles})
         raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
     phrases = vocabulary_terms(checklists)
-    vocabulary = _vocabulary(tuple((name, tuple(p)) for name, p in sorted(phrases.items())))
+    vocabulary = _vocabulary(_terms_key(phrases))
     role_terms: dict[str, list[str]] = {}
     for checklist in checklists:
         for role, term in checklist.roles.items():
@@ -95,6 +95,17 @@ def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.d
         cure_period_days=cure_days,
         summary=summarise(findings, [(c.id, s.id, s.title) for c in checklists for s in c.sections]),
     )
+
+
+def prepare(checklists: list[Checklist]) -> None:
+    """Build what evaluating against these checklists needs before any text (spaCy, the matchers, the rules'
+    words), once per process: a caller may do it while the documents are read (auditor.overlap)."""
+    _vocabulary(_terms_key(vocabulary_terms(checklists)))
+    _echo(checklists)
+
+
+def _terms_key(phrases: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((name, tuple(p)) for name, p in sorted(phrases.items()))
 
 
 @functools.lru_cache(maxsize=8)
