@@ -250,6 +250,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                 add(Name(name=name, means=roles[role]["canonical"], how=f"described as {roles[role]['label']}: "
                          f"\"{text[:120]}\"", role=role, passage=i))
         if p.kind == "row" and " | " in text:
+            _register_code(p, i, roles, add)
             _table_role(text, i, roles, role_of, add)
             _definition_row(text, i, roles, objects, terms, role_of, add, found)
         elif p.kind == "sentence" and (g := _GLOSSARY.match(text)):
@@ -281,6 +282,31 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
     names += _entity_bodies(passages, names, hmo_name)
     names += rule_names
     return names
+
+
+# A register's own code for its item, in the row's first cell: "I-7", "QoC-2", "PIP 3", "G-12".
+_CODE = re.compile(r"[A-Z][A-Za-z]{0,5}[-‐ ]?\d{1,3}[a-z]?")
+
+
+def _register_code(p: Passage, i: int, roles: dict, add) -> None:
+    """A register of interventions, studies or guidelines names each item by a code ("I-7 | Level 1 letters to
+    practitioners ... | 2024-10-07"): what its first header cells or its heading call the items ("Ref |
+    Intervention | ...", "3. Interventions: who started them"). A later mention ("I-7 began October 7") is that
+    intervention, as a defined name would be; a code in a table of other things ("A-12" among planned activities,
+    "C-3" among issues carried forward) is nothing."""
+    code = p.text.split(" | ", 1)[0].strip()
+    if not p.row or not _CODE.fullmatch(code):
+        return
+    header = p.context.rsplit(" > ", 1)[-1] if " | " in p.context else ""
+    for said in (*header.split(" | ")[:2], *p.section[-1:]):
+        words = {re.sub(r"ies$", "y", w.lower()).removesuffix("s") for w in re.findall(r"[A-Za-z]+", said)}
+        named = [role for role in ("intervention", "study", "guideline")
+                 if words & {h.lower() for h in roles[role].get("registers", [])}]
+        if len(named) == 1:
+            r = roles[named[0]]
+            add(Name(name=code, means=r["canonical"], how=f"a code in a register of {r['label']}: \"{said[:80]}\"",
+                     role=named[0], passage=i))
+            return
 
 
 # A description cell that names what the row's body is: "The Plan's quality management committee", "Our board".

@@ -259,3 +259,39 @@ def test_a_glossary_item_defines_an_acronym_and_what_it_is():
     # an item that only labels a value defines nothing
     _, plain = audit("- Owner: Tobias Wendt\n- Status: Draft\n", COMMITTEE_REVIEWS)
     assert not any(n.name in ("Owner", "Status") for n in plain.names)
+
+
+INTERVENTION_STARTED = {"type": "phrase", "all": ["intervention", "began"]}
+_REGISTER = """# 2025 Work Plan
+## Interventions
+| Ref | Action | Owner |
+| --- | --- | --- |
+| K-4 | Reminder letters to members overdue for a screening | Outreach team |
+## Activities
+| Ref | Activity | Owner |
+| --- | --- | --- |
+| A-9 | Annual evaluation to the Board | Director |
+## Utilization
+"""
+
+
+def _register_audit(sentence: str):
+    terms = {**TERMS, "intervention": ["intervention", "interventions"], "began": ["began", "started"]}
+    cl = checklist(INTERVENTION_STARTED).model_copy(update={"terms": terms, "roles": {**ROLES,
+                                                                                   "intervention": "intervention"}})
+    report = evaluate([markdown_document(_REGISTER + sentence + "\n")], [cl], dt.date(2025, 6, 30))
+    return report.findings[0], {(n.name, n.role) for n in report.names}
+
+
+def test_a_register_code_is_the_item_its_table_lists():
+    # "K-4" opens a row of the table under "Interventions": a later "K-4 began" is an intervention begun
+    finding, names = _register_audit("Imaging rose above its threshold in the third quarter; K-4 began in October.")
+    assert ("K-4", "intervention") in names
+    assert finding.status == "met"
+    assert "K-4 began" in finding.evidence[0].quote
+
+
+def test_a_code_in_a_table_of_other_things_is_no_intervention():
+    finding, names = _register_audit("Imaging rose above its threshold in the third quarter; A-9 began in October.")
+    assert not any(name == "A-9" for name, _role in names)
+    assert finding.status != "met"
