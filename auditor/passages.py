@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from auditor import references, relations, roles, statements
+from auditor import references, relations, roles, statements, versions
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 from extractors.kind import document_kinds_in
@@ -29,7 +29,7 @@ _LABEL_ONLY = re.compile(r"^\(?([0-9]{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 
 
 # The statement kinds that say nothing yet of their subject: what is still to come, elsewhere, or a reviewer's note.
-HOLLOW = frozenset({"placeholder", "plan", "pointer", "comment"})
+HOLLOW = frozenset({"placeholder", "plan", "pointer", "comment", "change_log"})
 
 
 @dataclass
@@ -486,6 +486,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     names = roles.discover(passages, documents, vocabulary, role_terms or {}, given_names, hmo_name)
     roles.apply(passages, names, vocabulary, documents)
     roles.mark_foreign(passages, documents, names, hmo_name)
+    versions.mark(passages, documents)
     found = relations.extract(passages, documents, roles.agent_reader(names, vocabulary, role_terms or {}))
     _add_context_terms(passages, documents, vocabulary)
     _add_list_stems(passages)

@@ -43,6 +43,7 @@ class Name:
     role: str | None = None  # a role of roles.yaml, when the name is one
     passage: int | None = None  # the passage that shows it
     foreign: bool = False  # a governing body of another organisation: not the HMO's
+    code: bool = False  # a register's code for one of its items ("I-7")
 
 
 @functools.cache
@@ -305,7 +306,7 @@ def _register_code(p: Passage, i: int, roles: dict, add) -> None:
         if len(named) == 1:
             r = roles[named[0]]
             add(Name(name=code, means=r["canonical"], how=f"a code in a register of {r['label']}: \"{said[:80]}\"",
-                     role=named[0], passage=i))
+                     role=named[0], passage=i, code=True))
             return
 
 
@@ -627,9 +628,13 @@ def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, do
                 stands.setdefault(n[0].upper() + n[1:], stands[n])
         pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(name)}(?![\w-])"
                                       for name in sorted(stands, key=lambda name: -len(name))))
+        # A register's code titling a write-up ("## S-2: Asthma in adults") names the item its row lists, and what the
+        # row says of it (its status) holds there: the title is not another item.
+        codes = {n.name for n in plain if n.code}
         for p in passages:
             for m in pattern.finditer(p.text):
-                _say(p, stands.get(m.group(0), frozenset()), p.kinds_at(m.start(), m.end()))
+                if p.kind != "heading" or m.group(0) not in codes:
+                    _say(p, stands.get(m.group(0), frozenset()), p.kinds_at(m.start(), m.end()))
     second = spec().get("second_person", {})
     if second:
         you = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")

@@ -24,7 +24,8 @@ from importlib import resources
 import yaml
 
 KINDS = ("permission", "purpose", "plan", "placeholder", "pointer", "negated", "received", "restates_rule", "foreign",
-         "label", "verdict", "boilerplate", "comment")
+         "label", "verdict", "boilerplate", "comment", "superseded", "draft",
+         "change_log")
 # What each kind means, for rationales: "only <label>".
 LABELS = {
     "permission": "an option, not a practice",
@@ -40,6 +41,9 @@ LABELS = {
     "verdict": "a conclusion with nothing to ground it",
     "boilerplate": "the same words in every row of a table, said of none in particular",
     "comment": "a reviewer's comment left in the draft, not the plan's statement",
+    "superseded": "a superseded version, no longer in force",
+    "draft": "a draft version, not in force",
+    "change_log": "a change log's entry, a record of the document rather than a statement of practice",
 }
 
 
