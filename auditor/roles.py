@@ -295,11 +295,18 @@ def _register_code(p: Passage, i: int, roles: dict, add) -> None:
     Intervention | ...", "3. Interventions: who started them"). A later mention ("I-7 began October 7") is that
     intervention, as a defined name would be; a code in a table of other things ("A-12" among planned activities,
     "C-3" among issues carried forward) is nothing."""
-    code = p.text.split(" | ", 1)[0].strip()
+    # the code alone, or before the item's title ("IP-1 Asthma controllers")
+    first = p.text.split(" | ", 1)[0].strip()
+    code = first.split(" ", 1)[0] if _CODE.fullmatch(first.split(" ", 1)[0]) else first
     if not p.row or not _CODE.fullmatch(code):
         return
-    header = p.context.rsplit(" > ", 1)[-1] if " | " in p.context else ""
-    for said in (*header.split(" | ")[:2], *p.section[-1:]):
+    header = p.context.rsplit(" > ", 1)[-1].split(" | ") if " | " in p.context else []
+    cells = p.text.split(" | ")
+    # the header over the code, and over the next cell unless that cell is another code: "No. | Project | Action
+    # step" over "A-1 | IP-1 | ..." lists action steps, each for a project
+    named_by = header[:1] + [h for h, cell in zip(header[1:2], cells[1:2], strict=False)
+                             if not _CODE.fullmatch(cell.strip())]
+    for said in (*named_by, *p.section[-1:]):
         words = {re.sub(r"ies$", "y", w.lower()).removesuffix("s") for w in re.findall(r"[A-Za-z]+", said)}
         named = [role for role in ("intervention", "study", "guideline")
                  if words & {h.lower() for h in roles[role].get("registers", [])}]
@@ -309,6 +316,9 @@ def _register_code(p: Passage, i: int, roles: dict, add) -> None:
                      role=named[0], passage=i, code=True))
             return
 
+
+# A terms table's common noun: "Improvement project", "Action step" (a capital only for the cell's first word).
+_TERM = re.compile(r"[A-Z][a-z'’-]+(?:\s+[a-z][a-z'’-]*){1,4}")
 
 # A description cell that names what the row's body is: "The Plan's quality management committee", "Our board".
 _DESCRIBED = re.compile(r"^(?:the|our|its)\s+(?:(?:Plan|HMO|Company|Organization|Organisation)['’]s\s+)?"
@@ -408,8 +418,13 @@ def _definition_row(text: str, i: int, roles: dict, objects: dict, terms, role_o
             return
         full = _trim(m.group("full")).rstrip(".")
         add(Name(name=first, means=full, how=f"defined as the acronym of \"{full}\"", role=role_of(full), passage=i))
-    elif not re.fullmatch(_NAME, first) or len(first.split()) > 6:
+    elif not (re.fullmatch(_NAME, first) or _TERM.fullmatch(first)) or len(first.split()) > 6:
         return
+    elif _TERM.fullmatch(first) and (acronym := re.search(r"\(([A-Z]{2,6})\)\s*$", cells[0])) \
+            and _initials_match(first.title(), acronym.group(1)):
+        # a common noun's short form: "Improvement project (IP)"
+        add(Name(name=acronym.group(1), means=first, how=f"defined as the acronym of \"{first}\"", role=role_of(first),
+                 passage=i))
     if role_of(full) is not None:
         return
     # what the description says it is, set off by commas: "the Quality Oversight Council, the Plan's quality

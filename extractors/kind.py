@@ -27,6 +27,9 @@ _PATTERNS: list[tuple[str, list[str]]] = [
         [
             # the year's look back at the program in plain words: "2024 Year in Review"
             r"\byear[- ]in[- ]review\b",
+            # "Year-End Quality Review 2024", "QI Year-End Report", "Annual Quality Review"
+            r"\byear[- ]end\b.{0,30}\b(?:review|report|evaluation|summary)\b",
+            r"\bannual\s+(?:quality|qi|qm)\s+(?:program\s+)?review\b",
             r"\bannual (?:program )?evaluation\b",
             r"\bprogram evaluation\b",
             r"\bevaluation of the\b.{0,60}\bprogram\b",

@@ -295,3 +295,29 @@ def test_a_code_in_a_table_of_other_things_is_no_intervention():
     finding, names = _register_audit("Imaging rose above its threshold in the third quarter; A-9 began in October.")
     assert not any(name == "A-9" for name, _role in names)
     assert finding.status != "met"
+
+
+def _names(text: str) -> set[tuple[str, str | None]]:
+    from auditor.checklists import load_checklist
+
+    report = evaluate([markdown_document(text)], [load_checklist("maine-ch109")], dt.date(2025, 6, 30))
+    return {(n.name, n.role) for n in report.names}
+
+
+def test_a_terms_tables_common_noun_and_its_short_form():
+    # "Improvement project (IP)": a term written in lower case after its first word still defines its acronym
+    text = ("# Program\n| Our name | Meaning |\n| --- | --- |\n| Improvement project (IP) | A study with a measure "
+            "and a goal. |\n")
+    assert ("IP", "study") in _names(text)
+    assert not any(name == "IP" for name, _role in _names(text.replace(" (IP)", "")))
+
+
+def test_a_register_code_before_the_items_title():
+    titled = _REGISTER.replace("| K-4 | Reminder letters", "| K-4 Reminders | Letters")
+    assert ("K-4", "intervention") in _names(titled)
+    # a second column of codes is a cross-reference, not what the rows list: "No. | Project | Action step" over
+    # "A-1 | IP-1 | ..." lists steps, each for a project
+    crossed = ("# Review\n## Steps in place\n| No. | Project | Step |\n| --- | --- | --- |\n"
+               "| A-1 | IP-1 | Reminder letters |\n")
+    assert not any(name == "A-1" for name, _role in _names(crossed))
+    assert ("A-1", "study") in _names(crossed.replace("| IP-1 |", "| Reminders |"))
