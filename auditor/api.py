@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from auditor import safe_yaml
-from auditor.checklists import load_checklist
+from auditor.checklists import check_profile, load_checklist
 from auditor.document import Document
 from auditor.models import AuditReport, SkippedFile, SubmissionFacts
 
@@ -129,7 +129,7 @@ def evaluate_isolated(documents: list[Document], evaluate_all):
     """`evaluate_all(documents)`; should it fail on the documents' account (an annotation that raises), each
     readable document is tried alone and the ones that fail become documents with an error: one bad document
     never costs the others' findings. Errors that are not a document's (a bad profile) are raised as they are."""
-    from auditor.engine import ProfileError
+    from auditor.checklists import ProfileError
     from extractors.common import one_line
 
     try:
@@ -168,13 +168,13 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     `overlap`: read the files in a child process while this one builds the matchers (auditor.overlap); for a
     single audit on an otherwise idle machine, not for a batch's workers, whose cores are taken.
     """
-    from auditor.engine import evaluate, prepare  # spaCy: only when text is matched
     from auditor.inputs import load_tables
     from auditor.selection import check_patterns
     from auditor.selection import select as select_findings
     from extractors import scan_inputs, unsupported
 
     loaded = [load_checklist(name) for name in checklists]
+    check_profile(profile, loaded)  # before the slow part
     check_patterns(list(select or []), loaded, "--select")
     check_patterns(list(skip or []), loaded, "--skip")
     scan = scan_inputs(paths)
@@ -207,10 +207,16 @@ def audit(paths: list[str], checklists: list[str], as_of: dt.date,
     if overlap and cache is None and documents_to_read:
         from auditor.overlap import read_while_preparing
 
+        def prepare() -> None:
+            from auditor.engine import prepare  # spaCy, imported here while the child reads
+
+            prepare(loaded)
+
         documents = read_while_preparing(lambda shown: read_documents(paths, None, shown, files=documents_to_read),
-                                         lambda: prepare(loaded), on_file)
+                                         prepare, on_file)
     else:
         documents = read_documents(paths, cache, on_file, files=documents_to_read)
+    from auditor.engine import evaluate  # spaCy: only when text is matched
     report = evaluate_isolated(documents, lambda docs: evaluate(docs, loaded, as_of, found, profile, tables,
                                                                 cure_days))
     report.skipped = [SkippedFile(path=path, reason=reason) for path, reason in sorted(set(skipped))]

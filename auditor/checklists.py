@@ -147,6 +147,16 @@ def term_key(ref: TermRef, checklist: Checklist) -> str:
     return "=" + "/".join(phrases)
 
 
+class ProfileError(ValueError):
+    """A profile that none of the checklists defines."""
+
+
+def check_profile(profile: str | None, checklists: list[Checklist]) -> None:
+    if profile and not any(profile in c.profiles for c in checklists):
+        known = sorted({p for c in checklists for p in c.profiles})
+        raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
+
+
 def vocabulary_terms(checklists: list[Checklist]) -> dict[str, list[str]]:
     """Every term the checklists use, defined terms and literals alike, for one set of matchers."""
     merged: dict[str, list[str]] = {}

@@ -200,8 +200,7 @@ def _run(paths, checklists, as_of, profile, hmo_name, members, waiver, fact_pair
     """The report for the submission (usage errors become exit 2); writes the iCalendar file if asked."""
     from auditor.api import FactsError, facts_from_pairs
     from auditor.api import audit as run_audit
-    from auditor.checklists import ChecklistError
-    from auditor.engine import ProfileError
+    from auditor.checklists import ChecklistError, ProfileError
     from auditor.overrides import OverridesError
     from auditor.selection import SelectionError
 

@@ -11,7 +11,7 @@ import functools
 from dateutil.relativedelta import relativedelta
 
 from auditor import __version__, checks, wording
-from auditor.checklists import term_key, vocabulary_terms
+from auditor.checklists import ProfileError, check_profile, term_key, vocabulary_terms  # noqa: F401 - ProfileError for callers
 from auditor.deadlines import dates_in, due_date
 from auditor.document import Document
 from auditor.models import (
@@ -37,18 +37,12 @@ MAX_QUOTES = 6
 NEAREST = 3
 
 
-class ProfileError(ValueError):
-    """A profile that none of the checklists defines."""
-
-
 def evaluate(documents: list[Document], checklists: list[Checklist], as_of: dt.date,
              facts: SubmissionFacts | None = None, profile: str | None = None,
              tables: dict[str, dict] | None = None, cure_days: int = 30) -> AuditReport:
     """Judge the documents (and, by checklist id, the input tables) against the checklists as of a date."""
     facts = facts or SubmissionFacts()
-    if profile and not any(profile in c.profiles for c in checklists):
-        known = sorted({p for c in checklists for p in c.profiles})
-        raise ProfileError(f"unknown profile {profile!r}; known: {', '.join(known) or 'none'}")
+    check_profile(profile, checklists)
     phrases = vocabulary_terms(checklists)
     vocabulary = _vocabulary(_terms_key(phrases))
     role_terms: dict[str, list[str]] = {}
