@@ -61,8 +61,8 @@ class Passage:
     marks: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
     # A crosswalk row's question cells, as character spans of its text: the rule's words, not the plan's.
     questions: list[tuple[int, int]] = field(default_factory=list)
-    # A table row whose item is not in effect yet: a placeholder where its column says approved, adopted or
-    # reviewed ("Well-child | AAP Bright Futures | Pending" under "CAP review").
+    # A table row whose item is not in effect, yet or any more: a placeholder where its column says approved,
+    # adopted or reviewed ("Well-child | AAP Bright Futures | Pending" under "CAP review"; "Retired").
     pending: bool = False
     # The lines of business the passage is said to apply to, when its section says so ("This subsection applies to
     # MaineCare enrollees"): empty for all of them.
@@ -375,6 +375,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             inside = [(name, s, k) for (name, s, _e), k in zip(matches, kinds, strict=True) if start <= s < end]
             terms = {name for name, _s, _k in inside}
             lead = _lead_end(sdoc, start, end, unit.kind == "row")
+            if lead is not None and unit.kind == "row" and start == 0 and roles.register_code(
+                    unit.text, [unit.header_cells.get(c, "") for c in sorted(unit.header_cells)], block.section):
+                # a register's row is led by its item's name, not by its code: "G-4 | Depression in primary care |"
+                lead = next((j for j in range(lead + 1, end) if sdoc[j].text == "|"), lead)
             lead_terms = {name for name, s, _k in inside if s < lead} if lead else set()
             passage = Passage(doc=unit.doc, block=unit.block, text=text, page=block.page,
                               section=tuple(block.section), kind="sentence" if unit.kind == "text" else unit.kind,
@@ -869,9 +873,10 @@ _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|rev
                                re.IGNORECASE)
 
 
-# An in-effect column's value saying the row's item is not in effect yet.
+# An in-effect column's value saying the row's item is not in effect yet, or no longer ("RETIRED by HQC 2024-12-03").
 _NOT_IN_EFFECT = re.compile(r"^\(?(?:draft|drafted|proposed|pending|planned|expected|under (?:development|review)|"
-                            r"in (?:development|draft|progress)|not yet|awaiting|to be (?:adopted|approved))\b",
+                            r"in (?:development|draft|progress)|not yet|awaiting|to be (?:adopted|approved)|"
+                            r"retired|superseded|withdrawn|rescinded|discontinued|inactive|archived|no longer)\b",
                             re.IGNORECASE)
 
 

@@ -291,30 +291,39 @@ _CODE = re.compile(r"[A-Z][A-Za-z]{0,5}[-‐ ]?\d{1,3}[a-z]?")
 
 def _register_code(p: Passage, i: int, roles: dict, add) -> None:
     """A register of interventions, studies or guidelines names each item by a code ("I-7 | Level 1 letters to
-    practitioners ... | 2024-10-07"): what its first header cells or its heading call the items ("Ref |
-    Intervention | ...", "3. Interventions: who started them"). A later mention ("I-7 began October 7") is that
-    intervention, as a defined name would be; a code in a table of other things ("A-12" among planned activities,
-    "C-3" among issues carried forward) is nothing."""
-    # the code alone, or before the item's title ("IP-1 Asthma controllers")
-    first = p.text.split(" | ", 1)[0].strip()
-    code = first.split(" ", 1)[0] if _CODE.fullmatch(first.split(" ", 1)[0]) else first
-    if not p.row or not _CODE.fullmatch(code):
-        return
+    practitioners ... | 2024-10-07"). A later mention ("I-7 began October 7") is that intervention, as a defined
+    name would be."""
     header = p.context.rsplit(" > ", 1)[-1].split(" | ") if " | " in p.context else []
-    cells = p.text.split(" | ")
+    found = register_code(p.text, header, p.section) if p.row else None
+    if found is not None:
+        code, role, said = found
+        r = roles[role]
+        add(Name(name=code, means=r["canonical"], how=f"a code in a register of {r['label']}: \"{said[:80]}\"",
+                 role=role, passage=i, code=True))
+
+
+def register_code(row: str, header: list[str], section: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(code, role, what says so) for a register's row: a code in its first cell, alone or before the item's title
+    ("IP-1 Asthma controllers"), in a table whose first header cells or heading call its items interventions,
+    studies or guidelines ("Ref | Intervention | ...", "3. Interventions: who started them"). None for a code in
+    a table of other things ("A-12" among planned activities, "C-3" among issues carried forward)."""
+    first = row.split(" | ", 1)[0].strip()
+    code = first.split(" ", 1)[0] if _CODE.fullmatch(first.split(" ", 1)[0]) else first
+    if not _CODE.fullmatch(code):
+        return None
+    cells = row.split(" | ")
     # the header over the code, and over the next cell unless that cell is another code: "No. | Project | Action
     # step" over "A-1 | IP-1 | ..." lists action steps, each for a project
     named_by = header[:1] + [h for h, cell in zip(header[1:2], cells[1:2], strict=False)
                              if not _CODE.fullmatch(cell.strip())]
-    for said in (*named_by, *p.section[-1:]):
+    roles = spec()["roles"]
+    for said in (*named_by, *section[-1:]):
         words = {re.sub(r"ies$", "y", w.lower()).removesuffix("s") for w in re.findall(r"[A-Za-z]+", said)}
         named = [role for role in ("intervention", "study", "guideline")
                  if words & {h.lower() for h in roles[role].get("registers", [])}]
         if len(named) == 1:
-            r = roles[named[0]]
-            add(Name(name=code, means=r["canonical"], how=f"a code in a register of {r['label']}: \"{said[:80]}\"",
-                     role=named[0], passage=i, code=True))
-            return
+            return code, named[0], said
+    return None
 
 
 # A terms table's common noun: "Improvement project", "Action step" (a capital only for the cell's first word).

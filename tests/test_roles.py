@@ -321,3 +321,20 @@ def test_a_register_code_before_the_items_title():
                "| A-1 | IP-1 | Reminder letters |\n")
     assert not any(name == "A-1" for name, _role in _names(crossed))
     assert ("A-1", "study") in _names(crossed.replace("| IP-1 |", "| Reminders |"))
+
+
+def test_a_register_row_is_classified_by_its_items_name_not_its_code():
+    # "G-4 | Depression in primary care | ... screening recommendation": a chronic-condition guideline, led by its
+    # name; a row of a work plan's activities ("B5 | CAP review of ... guidelines") keeps its code as its lead
+    from auditor.checklists import load_checklist
+    from tests.helpers import judge
+
+    rows = "\n".join(f"| P-{n} | {name} | USPSTF |" for n, name in enumerate(
+        ["Childhood immunization", "Breast cancer screening", "Colorectal cancer screening"], 1))
+    register = ("# Clinical Guideline Register\n| No. | Guideline | Source |\n| --- | --- | --- |\n"
+                "| G-1 | Diabetes in adults | ADA |\n| G-2 | Asthma | GINA |\n"
+                f"| G-4 | Depression in primary care | USPSTF screening recommendation |\n{rows}\n")
+    finding = judge([markdown_document(register, "guideline_policy")], load_checklist("maine-ch109"), "1.03-3.A")
+    assert finding.status == "partial"  # three preventive guidelines, not four
+    assert judge([markdown_document(register.replace("Depression in primary care", "Cervical cancer"),
+                                    "guideline_policy")], load_checklist("maine-ch109"), "1.03-3.A").status == "met"

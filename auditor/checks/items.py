@@ -43,6 +43,11 @@ _COUNTED = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|elev
                       r"((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
 
 
+# A part that counts rather than names: "at least two for chronic conditions", "a minimum of four preventive".
+_QUANTITY = re.compile(r"^(?:at\s+(?:least|most)|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+(?:fewer|less)\s+"
+                       r"than|up\s+to|more\s+than)\s+(?:\d+|" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
 def _enumerated(ctx: EvalContext, i: int, wanted: set[str]) -> list[Item]:
     """The items of a list written inside a sentence that names what they are ("The plan has adopted guidelines
     for asthma, diabetes and COPD"; "six guidelines: two for chronic conditions, diabetes and persistent asthma,
@@ -70,7 +75,7 @@ def _enumerated(ctx: EvalContext, i: int, wanted: set[str]) -> list[Item]:
     out = []
     for part in parts:
         words = part.split()
-        if not 1 <= len(words) <= 6 or words[0].lower() in _NUMBER_WORDS or words[0].isdigit():
+        if not 1 <= len(words) <= 6 or words[0].lower() in _NUMBER_WORDS or words[0].isdigit() or _QUANTITY.match(part):
             continue
         terms = ctx.terms_of(part) & (p.asserted | set(p.kinds) if p.kinds else p.asserted or p.terms)
         out.append(Item([i], part, set(terms) if not p.kinds else terms - set(p.kinds), set(p.context_terms) |
