@@ -201,6 +201,8 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
             continue
         if kind == "plan" and _RECURRING.search(doc[modifier.modifier_span[0]].sent.text):
             continue  # "will develop a work plan each year": a standing commitment
+        if kind == "permission" and _granted_right(doc, modifier.modifier_span[0]):
+            continue  # "Members may obtain copies of their records": a right the text grants, not an option
         first, last = modifier.scope_span
         cue_start, cue_end = modifier.modifier_span
         # A plan's own words are content words too ("will begin", "to be implemented"), and so is the name of the
@@ -217,6 +219,23 @@ def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]
     _copular_negation(doc, marks)
     _reach_subject(doc, graph.modifiers, marks)
     return {i: frozenset(k) for i, k in marks.items()}
+
+
+# Who holds a right when a text says they "may" do a thing: a member, or a regulator. (The party a text binds "may"
+# only at its option: "Practitioner may permit Members to review their records".)
+_RIGHT_HOLDERS = frozenset(["member", "members", "enrollee", "enrollees", "subscriber", "subscribers", "patient",
+                            "patients", "beneficiary", "beneficiaries", "superintendent", "department", "state",
+                            "bureau", "commissioner"])
+_MODALS = frozenset(["may", "can"])
+
+
+def _granted_right(doc, cue: int) -> bool:
+    """A modal whose subject, right before it, holds a right: "Members may inspect", "the Superintendent may
+    examine", "a member can ask for"."""
+    if doc[cue].lower_ not in _MODALS:
+        return False
+    before = cue - 1 - (cue > 1 and doc[cue - 1].lower_ in ("also", "always", "at any time"))
+    return before >= 0 and doc[before].lower_ in _RIGHT_HOLDERS
 
 
 # Words that open a sentence with a clause or phrase before its subject ("When the baseline is in, the QMC will

@@ -564,7 +564,8 @@ def test_a_list_inside_a_sentence_counts_its_items_once_each():
     text = "The guidelines are reviewed by a workgroup that includes two PCPs, a pharmacist and a diabetes educator."
     assert run(GUIDELINE_COUNT, (text, "other")).status == "not_met"
     # the rule's quantities restated are no guidelines: "at least two for asthma or COPD and at least four ..."
-    text = "The Plan adopts clinical practice guidelines: at least two for asthma or diabetes and at least four for COPD."
+    text = ("The Plan adopts clinical practice guidelines: at least two for asthma or diabetes and at least four "
+            "for COPD.")
     assert run(GUIDELINE_COUNT, (text, "other")).status == "not_met"
     assert run(GUIDELINE_COUNT, (text.replace("at least two for ", "").replace("at least four for ", ""),
                                  "other")).status == "met"

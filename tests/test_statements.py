@@ -611,3 +611,11 @@ def test_a_reference_to_a_missing_exhibit_by_is_is_a_pointer_too():
     core = "## Guidelines\nThe guideline crosswalk is Exhibit 11.\n"
     assert run(evidence, (core, "other"), ("# Exhibit 4: Work Plan\nActivities.\n", "other")).status != "met"
     assert run(evidence, (core, "other"), ("# Exhibit 11: Crosswalk\nRows.\n", "other")).status == "met"
+
+
+def test_may_said_of_a_member_or_a_regulator_grants_a_right():
+    # "the Department may review": what the text grants; "the Board may review": what the Board may do or not
+    rights = {"type": "phrase", "all": ["review", "results"]}
+    assert run(rights, ("The Department may review the results at any time.", "other")).status == "met"
+    assert run(rights, ("Members may review the results of every study.", "other")).status == "met"
+    assert run(rights, ("The Board of Directors may review the results.", "other")).status == "partial"
