@@ -422,7 +422,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.lead_terms -= asked
             for name in passage.asserted:
                 passage.kinds.pop(name, None)
-            if unit.kind != "row" and _asks(text, unit.kind, echo):
+            if unit.kind != "row" and (_asks(text, unit.kind, echo) or _INTERVIEWER.match(unit.text)):
                 # "Request 33: Provide the most recent annual evaluation ...", "What does the committee review?": the
                 # examiner's question or the FAQ's, not the plan's statement; the answer follows it
                 passage.statement = "restates_rule"
@@ -549,6 +549,13 @@ _QUESTION = re.compile(r"\?\s*$")
 # "Deficiency 3:", "Observation no. 4.".
 _FINDING = re.compile(r"^\s*(?:(?:examiner|bureau|department|survey)['’]?s?\s+)?(?:finding|deficiency|observation|"
                       r"citation)\s*(?:no\.?\s*)?#?\s*[\w.]*\d[\w.-]*\s*(?:[:.)]|\s[-–—])", re.IGNORECASE)
+
+
+# An interviewer's turn in a transcript, every sentence of it: "Q (OS): The Program Overview says the QSG is
+# accountable to the Board. Is that so?", "Surveyor: Tell me about ..."; the answer ("A (Szymanski): ...") is the
+# plan's.
+_INTERVIEWER = re.compile(r"^\s*(?:Q|Question|Interviewer|Surveyor|Examiner|Auditor|Reviewer)\s*(?:\d{1,3}\s*)?"
+                          r"(?:\([^)]{1,30}\)\s*)?:\s")
 
 
 def _asks(text: str, kind: str, echo) -> bool:

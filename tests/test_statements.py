@@ -619,3 +619,10 @@ def test_may_said_of_a_member_or_a_regulator_grants_a_right():
     assert run(rights, ("The Department may review the results at any time.", "other")).status == "met"
     assert run(rights, ("Members may review the results of every study.", "other")).status == "met"
     assert run(rights, ("The Board of Directors may review the results.", "other")).status == "partial"
+
+
+def test_an_interviewers_turn_is_not_the_plans_statement_but_the_answer_is():
+    said = "The Board of Directors approves the program each year."
+    transcript = f"# Mock survey interview notes\nQ (OS): {said} Is that right?\n\nA (Chief Executive): Yes.\n"
+    assert run(PHRASE, (transcript, "other")).status != "met"
+    assert run(PHRASE, (transcript.replace("Q (OS): ", "A (CEO): "), "other")).status == "met"
