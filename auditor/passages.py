@@ -386,6 +386,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                               context=" > ".join([*block.section, unit.header] if unit.header else block.section),
                               block_kind=block.kind, row=block.row, lead_terms=lead_terms)
             asked: set[str] = set()
+            restated = _restated_clauses(sdoc, start, end, echo) if unit.kind == "text" and echo is not None else ()
             colon = lead if lead else _first_colon(sdoc, start, end) if unit.kind == "text" else None
             hollow_label = bool(colon and unit.kind == "text" and _hollow_value(sdoc[colon + 1:end].text))
             for name, s, k in inside:
@@ -394,6 +395,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 if s in question_tokens:
                     asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
                     continue
+                if s in restated:
+                    k = k | {"restates_rule"}
                 if marked_chars:
                     at = sdoc[s].idx
                     if at in label_chars:
@@ -907,6 +910,20 @@ def _first_colon(sdoc, start: int, end: int) -> int | None:
     """A sentence's first colon after its first word: a long label's ("4.5 Consistency of guidelines with UM
     criteria, member education and benefits: per policy CPG-02.")."""
     return next((i for i in range(start + 1, end - 1) if sdoc[i].text == ":"), None)
+
+
+def _restated_clauses(sdoc, start: int, end: int, echo) -> set[int]:
+    """The tokens of a sentence's clauses that restate a rule, where the sentence joins them with semicolons: "The
+    HMO shall have written standards or thresholds for identifying potential underutilization or overutilization;
+    thresholds for these indicators are pending adoption" answers only in its second clause."""
+    cuts = [i for i in range(start, end) if sdoc[i].text == ";"]
+    if not cuts:
+        return set()
+    out: set[int] = set()
+    for a, z in zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True):
+        if z - a >= 8 and echo.restates(sdoc[a:z].text):
+            out.update(range(a, z))
+    return out
 
 
 def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:

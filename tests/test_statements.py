@@ -626,3 +626,21 @@ def test_an_interviewers_turn_is_not_the_plans_statement_but_the_answer_is():
     transcript = f"# Mock survey interview notes\nQ (OS): {said} Is that right?\n\nA (Chief Executive): Yes.\n"
     assert run(PHRASE, (transcript, "other")).status != "met"
     assert run(PHRASE, (transcript.replace("Q (OS): ", "A (CEO): "), "other")).status == "met"
+
+
+def test_a_clause_that_restates_the_rule_is_the_rules_words_and_the_rest_of_its_sentence_is_read_on_its_own():
+    from auditor.checklists import load_checklist
+    from tests.helpers import judge, markdown_document
+
+    rule = ("The HMO shall have written standards or thresholds for identifying potential underutilization or "
+            "overutilization")
+    answer = "thresholds for these indicators are pending adoption by the UM Committee in 2025."
+    report = ("The UM Department produces a monthly report of admissions, emergency visits and imaging per 1,000 "
+              "members by practice. The report is reviewed monthly by the Manager, UM and quarterly by the Committee.")
+    finding = judge([markdown_document(f"# Response\n{report} {rule}; {answer}\n", "qmp_description")],
+                    load_checklist("maine-ch109"), "1.03-6.B.2")
+    assert finding.status != "met"
+    kept = judge([markdown_document("# Response\nThe UM Committee reviews the monthly utilization report; "
+                                    "written thresholds: imaging above 90 per 1,000, emergency visits above 45 per "
+                                    "1,000.\n", "qmp_description")], load_checklist("maine-ch109"), "1.03-6.B.2")
+    assert kept.status == "met", kept.rationale
