@@ -310,7 +310,10 @@ def _object_near(text: str, verb: re.Match, doc: Document, own_document: bool) -
         kinds = _object_kinds(text[:verb.start()])
         if kinds:
             return kinds, text[:verb.start()].strip()[-100:]
-    for piece in (after, before):
+    # "..., and adopts Program policies": a verb in the present ("adopts", "approves") is active, and what it takes is
+    # after it; what comes before it is another verb's ("receives the Year-End Quality Review, approves the work plan")
+    active = bool(re.fullmatch(r"\w+(?<!s)s", verb.group(0).split()[-1], re.IGNORECASE))
+    for piece in (after,) if active and after.strip() else (after, before):
         kinds = _object_kinds(piece)
         if kinds:
             return kinds, piece.strip(" ,")[:100]

@@ -110,3 +110,14 @@ def test_a_resolution_in_board_minutes_is_the_board_s_though_the_title_opens_wit
     committee = minutes.replace("BOARD OF DIRECTORS", "QUALITY COMMITTEE")
     finding, _ = audit(committee, WORK_PLAN_BY_BOARD, kind="committee_minutes", hmo_name="Alder Pond Health Plan, Inc.")
     assert finding.status == "partial", finding.rationale
+
+
+def test_an_active_verb_takes_what_follows_it_not_another_verbs_object():
+    # "receives ... the annual evaluation, approves the work plan, and adopts policies": the evaluation is received
+    evaluation_by_board = {"type": "approval", "of": ["annual_evaluation"], "by": ["governing_body"]}
+    text = ("The Board of Directors receives the committee's quarterly reports and the annual evaluation, approves "
+            "the work plan, and adopts quality policies.")
+    assert audit(text, evaluation_by_board)[0].status != "met"
+    assert audit(text, WORK_PLAN_BY_BOARD)[0].status == "met"
+    assert audit(text.replace("receives", "approves").replace(", approves the work plan", ""),
+                 evaluation_by_board)[0].status == "met"
