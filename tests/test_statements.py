@@ -644,3 +644,16 @@ def test_a_clause_that_restates_the_rule_is_the_rules_words_and_the_rest_of_its_
                                     "written thresholds: imaging above 90 per 1,000, emergency visits above 45 per "
                                     "1,000.\n", "qmp_description")], load_checklist("maine-ch109"), "1.03-6.B.2")
     assert kept.status == "met", kept.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "The Board of Directors approves the program, as appropriate.",
+    "The Board of Directors approves the program as appropriate.",
+    "The Board of Directors approves the program, when needed.",
+])
+def test_as_appropriate_is_an_option_even_after_a_comma_closing_the_sentence(text):
+    assert run(PHRASE, (text, "other")).status == "partial"
+
+
+def test_as_required_is_no_option():
+    assert run(PHRASE, ("The Board of Directors approves the program, as required.", "other")).status == "met"
