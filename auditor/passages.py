@@ -350,6 +350,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     passages: list[Passage] = []
     header_terms: dict[str, set[str]] = {}  # a table's header cell, matched once rather than once per row
     sentences: dict[str, list[tuple[int, int]]] = {}
+    # a sentence's text -> whether it is the rule's own words (restated, or its standard echoed): weighed once per
+    # text, as a long document repeats many sentences (running text, boilerplate, a form's lines)
+    rule_words: dict[str, bool] = {}
     for unit, (sdoc, matches, marks, kinds) in zip(units, _analyses(units, vocabulary, as_of_year), strict=True):
         block = unit.first
         if unit.kind == "text":
@@ -424,7 +427,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            elif echo is not None and unit.kind == "text" and (echo.restates(text) or echo.echoes_standard(text) or (
+            elif echo is not None and unit.kind == "text" and (_rule_words(echo, text, rule_words) or (
                     any("pointer" in k for k in kinds) and _points(sdoc, marks, start, end)
                     and echo.paraphrases(text))):
                 passage.statement = "restates_rule"
@@ -528,6 +531,14 @@ def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None
             if counts[unit.text] > 1:
                 kept[unit.text] = done
         yield done
+
+
+def _rule_words(echo: statements.RuleEcho, text: str, known: dict[str, bool]) -> bool:
+    """The sentence restates a rule or echoes its standard (`known`: the texts weighed so far)."""
+    said = known.get(text)
+    if said is None:
+        said = known[text] = echo.restates(text) or echo.echoes_standard(text)
+    return said
 
 
 def _points(sdoc, marks: dict, start: int, end: int) -> bool:
