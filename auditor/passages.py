@@ -684,10 +684,11 @@ _PRODUCT = re.compile(rf"\b(?:{_LINE_NAME})\b[^.;]{{0,80}}?(?:\b(?:marketed|know
 def _product_names(passages: list[Passage]) -> dict[re.Pattern, frozenset[str]]:
     """The plan's names for its other lines' products, each with the line it names (not the commercial line)."""
     found: dict[re.Pattern, frozenset[str]] = {}
-    for p in passages:
-        if p.kind != "sentence" or not _PRODUCT_CUE.search(p.text):
+    # each sentence's text once, in order of first occurrence (a repeated text names nothing new)
+    for text in dict.fromkeys(p.text for p in passages if p.kind == "sentence"):
+        if not _PRODUCT_CUE.search(text):
             continue
-        for m in _PRODUCT.finditer(p.text):
+        for m in _PRODUCT.finditer(text):
             lines = _lines(m)
             name = m.group("product").strip()
             if len(lines) == 1 and "commercial" not in lines and name[0].isupper() and len(name) > 3:
@@ -719,24 +720,15 @@ def _mark_lines(passages: list[Passage]) -> None:
             continue
         if lines and path:
             scoped.setdefault((p.doc, path), lines)
+    # a passage's kind and text -> the one line it is about, if any: read once per text, as a long document repeats
+    # many
+    about: dict[tuple[str, str], frozenset[str] | None] = {}
     for p in passages:
-        # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
-        # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
-        m = None
-        if p.kind == "row" and " | " in p.text:
-            m = next(filter(None, (_LINE_CELL.match(c.strip()) for c in p.text.split(" | ")[1:])), None)
-        elif p.kind == "sentence":
-            m = _LINE_SENTENCE.match(p.text)
-        if m:
-            p.lines = _lines(m)
-        elif p.kind in ("sentence", "row") and not _ALL_LINES.search(p.text):
-            # one line named, and no other, in a passage about that line's people or papers ("network providers
-            # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
-            named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)),
-                                      *(lines for name, lines in products.items() if name.search(p.text)),
-                                      *(frozenset({line}) for line, own in _LINE_OWN.items() if own.search(p.text)))
-            if len(named) == 1 and "commercial" not in named:
-                p.lines = frozenset(named)
+        key = (p.kind, p.text)
+        if key not in about:
+            about[key] = _line_about(p.kind, p.text, products)
+        if about[key] is not None:
+            p.lines = about[key]
     if not scoped:
         return
     for p in passages:
@@ -747,6 +739,28 @@ def _mark_lines(passages: list[Passage]) -> None:
             if p.doc == d and path[:len(s)] == s:
                 p.lines = lines
                 break
+
+
+def _line_about(kind: str, text: str, products: dict[re.Pattern, frozenset[str]]) -> frozenset[str] | None:
+    """The line of business a passage (of this kind and text) is about by what it says itself, or None."""
+    # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
+    # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
+    m = None
+    if kind == "row" and " | " in text:
+        m = next(filter(None, (_LINE_CELL.match(c.strip()) for c in text.split(" | ")[1:])), None)
+    elif kind == "sentence":
+        m = _LINE_SENTENCE.match(text)
+    if m:
+        return _lines(m)
+    if kind in ("sentence", "row") and not _ALL_LINES.search(text):
+        # one line named, and no other, in a passage about that line's people or papers ("network providers
+        # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
+        named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(text)),
+                                  *(lines for name, lines in products.items() if name.search(text)),
+                                  *(frozenset({line}) for line, own in _LINE_OWN.items() if own.search(text)))
+        if len(named) == 1 and "commercial" not in named:
+            return frozenset(named)
+    return None
 
 
 # A column headed by a year: "2023", "MY2023", "CY 2024", "2024 rate", "FY2025 result".
