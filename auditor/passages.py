@@ -350,6 +350,9 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
     passages: list[Passage] = []
     header_terms: dict[str, set[str]] = {}  # a table's header cell, matched once rather than once per row
     sentences: dict[str, list[tuple[int, int]]] = {}
+    # a sentence's text -> whether it is the rule's own words (restated, or its standard echoed): weighed once per
+    # text, as a long document repeats many sentences (running text, boilerplate, a form's lines)
+    rule_words: dict[str, bool] = {}
     for unit, (sdoc, matches, marks, kinds) in zip(units, _analyses(units, vocabulary, as_of_year), strict=True):
         block = unit.first
         if unit.kind == "text":
@@ -431,7 +434,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.statement = "restates_rule"
                 passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
                 passage.asserted = set()
-            elif echo is not None and unit.kind == "text" and (echo.restates(text) or echo.echoes_standard(text) or (
+            elif echo is not None and unit.kind == "text" and (_rule_words(echo, text, rule_words) or (
                     any("pointer" in k for k in kinds) and _points(sdoc, marks, start, end)
                     and echo.paraphrases(text))):
                 passage.statement = "restates_rule"
@@ -535,6 +538,14 @@ def _analyses(units: list[_Unit], vocabulary: Vocabulary, as_of_year: int | None
             if counts[unit.text] > 1:
                 kept[unit.text] = done
         yield done
+
+
+def _rule_words(echo: statements.RuleEcho, text: str, known: dict[str, bool]) -> bool:
+    """The sentence restates a rule or echoes its standard (`known`: the texts weighed so far)."""
+    said = known.get(text)
+    if said is None:
+        said = known[text] = echo.restates(text) or echo.echoes_standard(text)
+    return said
 
 
 def _points(sdoc, marks: dict, start: int, end: int) -> bool:
@@ -687,10 +698,11 @@ _PRODUCT = re.compile(rf"\b(?:{_LINE_NAME})\b[^.;]{{0,80}}?(?:\b(?:marketed|know
 def _product_names(passages: list[Passage]) -> dict[re.Pattern, frozenset[str]]:
     """The plan's names for its other lines' products, each with the line it names (not the commercial line)."""
     found: dict[re.Pattern, frozenset[str]] = {}
-    for p in passages:
-        if p.kind != "sentence" or not _PRODUCT_CUE.search(p.text):
+    # each sentence's text once, in order of first occurrence (a repeated text names nothing new)
+    for text in dict.fromkeys(p.text for p in passages if p.kind == "sentence"):
+        if not _PRODUCT_CUE.search(text):
             continue
-        for m in _PRODUCT.finditer(p.text):
+        for m in _PRODUCT.finditer(text):
             lines = _lines(m)
             name = m.group("product").strip()
             if len(lines) == 1 and "commercial" not in lines and name[0].isupper() and len(name) > 3:
@@ -722,24 +734,15 @@ def _mark_lines(passages: list[Passage]) -> None:
             continue
         if lines and path:
             scoped.setdefault((p.doc, path), lines)
+    # a passage's kind and text -> the one line it is about, if any: read once per text, as a long document repeats
+    # many
+    about: dict[tuple[str, str], frozenset[str] | None] = {}
     for p in passages:
-        # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
-        # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
-        m = None
-        if p.kind == "row" and " | " in p.text:
-            m = next(filter(None, (_LINE_CELL.match(c.strip()) for c in p.text.split(" | ")[1:])), None)
-        elif p.kind == "sentence":
-            m = _LINE_SENTENCE.match(p.text)
-        if m:
-            p.lines = _lines(m)
-        elif p.kind in ("sentence", "row") and not _ALL_LINES.search(p.text):
-            # one line named, and no other, in a passage about that line's people or papers ("network providers
-            # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
-            named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(p.text)),
-                                      *(lines for name, lines in products.items() if name.search(p.text)),
-                                      *(frozenset({line}) for line, own in _LINE_OWN.items() if own.search(p.text)))
-            if len(named) == 1 and "commercial" not in named:
-                p.lines = frozenset(named)
+        key = (p.kind, p.text)
+        if key not in about:
+            about[key] = _line_about(p.kind, p.text, products)
+        if about[key] is not None:
+            p.lines = about[key]
     if not scoped:
         return
     for p in passages:
@@ -750,6 +753,28 @@ def _mark_lines(passages: list[Passage]) -> None:
             if p.doc == d and path[:len(s)] == s:
                 p.lines = lines
                 break
+
+
+def _line_about(kind: str, text: str, products: dict[re.Pattern, frozenset[str]]) -> frozenset[str] | None:
+    """The line of business a passage (of this kind and text) is about by what it says itself, or None."""
+    # a row whose population is another line's ("NEMT Trip Timeliness | Nonclinical | MaineCare enrollees"),
+    # a sentence about another line's members ("For MaineCare enrollees, the QMD audits ...")
+    m = None
+    if kind == "row" and " | " in text:
+        m = next(filter(None, (_LINE_CELL.match(c.strip()) for c in text.split(" | ")[1:])), None)
+    elif kind == "sentence":
+        m = _LINE_SENTENCE.match(text)
+    if m:
+        return _lines(m)
+    if kind in ("sentence", "row") and not _ALL_LINES.search(text):
+        # one line named, and no other, in a passage about that line's people or papers ("network providers
+        # serving MaineCare enrollees", "MaineCare Addendum s. 4.2")
+        named = frozenset().union(*(_lines(hit) for hit in _LINE_OF.finditer(text)),
+                                  *(lines for name, lines in products.items() if name.search(text)),
+                                  *(frozenset({line}) for line, own in _LINE_OWN.items() if own.search(text)))
+        if len(named) == 1 and "commercial" not in named:
+            return frozenset(named)
+    return None
 
 
 # A column headed by a year: "2023", "MY2023", "CY 2024", "2024 rate", "FY2025 result".

@@ -17,6 +17,7 @@ A check of type `approval` then asks for a relation of a kind of document, by a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -87,7 +88,10 @@ class Relation:
                     self.status, f"{what}: approval by {who} said only as {self.status}")
 
 
+@functools.lru_cache(maxsize=4096)
 def _object_kinds(text: str) -> tuple[str, ...]:
+    # Kept for the last few thousand pieces of text: each approval weighs several, and a long document repeats its
+    # approval lines.
     from extractors.kind import document_kinds_in
 
     return tuple(document_kinds_in(text))
@@ -112,6 +116,9 @@ def extract(passages: list[Passage], documents: list[Document], agent_of) -> lis
     stem_agent: dict[tuple, tuple[str, str] | None] = {}  # a list's lead-in: whose duties its items are
     # "... have been reviewed and approved by:" over a list of bodies: each item names an approver
     open_by: dict[tuple, list[Relation]] = {}
+    # a text's approving verbs, and whether it says anything was received: scanned once per text, as a long document
+    # repeats many (running text, signature blocks)
+    scanned: dict[str, tuple[list[re.Match], bool]] = {}
     for i, p in enumerate(passages):
         if p.block_kind == "list_item" and open_by.get((p.doc, p.section)):
             agent = _agent_from(re.sub(r"^\s*(?:the|our|its)\s+", "", p.text.strip(" -•*;.,")), agent_of)
@@ -126,8 +133,10 @@ def extract(passages: list[Passage], documents: list[Document], agent_of) -> lis
             stem_agent.pop((p.doc, p.section), None)
         p_context = _context_agent(passages, i, stem_agent, agent_of)
         text = p.text
-        verbs = list(_APPROVE.finditer(text))
-        if not verbs and not _RECEIVE.search(text):
+        if text not in scanned:
+            scanned[text] = (list(_APPROVE.finditer(text)), bool(_RECEIVE.search(text)))
+        verbs, received = scanned[text]
+        if not verbs and not received:
             continue
         doc = documents[p.doc]
         near_top = i - first_of_doc[p.doc] < 12 or bool(p.section and _APPROVAL_SECTION.search(p.section[-1]))

@@ -655,10 +655,13 @@ def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, do
         # A register's code titling a write-up ("## S-2: Asthma in adults") names the item its row lists, and what the
         # row says of it (its status) holds there: the title is not another item.
         codes = {n.name for n in plain if n.code}
+        mentions: dict[str, list[tuple[str, int, int]]] = {}  # a text's names, found once per text
         for p in passages:
-            for m in pattern.finditer(p.text):
-                if p.kind != "heading" or m.group(0) not in codes:
-                    _say(p, stands.get(m.group(0), frozenset()), p.kinds_at(m.start(), m.end()))
+            if p.text not in mentions:
+                mentions[p.text] = [(m.group(0), m.start(), m.end()) for m in pattern.finditer(p.text)]
+            for name, start, end in mentions[p.text]:
+                if p.kind != "heading" or name not in codes:
+                    _say(p, stands.get(name, frozenset()), p.kinds_at(start, end))
     second = spec().get("second_person", {})
     if second:
         you = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")

@@ -167,6 +167,14 @@ def _commented(doc) -> list[int]:
     return _spans_of(doc, _COMMENT) if "[" in doc.text else []
 
 
+def prepare() -> None:
+    """Build the cues' matcher (importing medspaCy) before any text: `token_kinds` would otherwise pay for it on the
+    first passage, and a caller may prepare while the documents are read (auditor.engine.prepare)."""
+    from medspacy.context.context_graph import ConTextGraph  # noqa: F401 - imported for token_kinds, ahead of it
+
+    _machine()
+
+
 def token_kinds(doc, after_year: int | None = None) -> dict[int, frozenset[str]]:
     """The statement kinds of each token of the doc that some cue's scope covers (tokens not listed: practice).
 
