@@ -254,7 +254,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
             _register_code(p, i, roles, add)
             _table_role(text, i, roles, role_of, add)
             _definition_row(text, i, roles, objects, terms, role_of, add, found)
-        elif p.kind == "sentence" and (g := _GLOSSARY.match(text)):
+        elif p.kind == "sentence" and (g := _GLOSSARY.match(text)) and g.group("name") not in _ASKING:
             # a glossary's item ('"QOC": the Quality Oversight Council, the Plan's quality committee.') defines its
             # term as a terms table's row does
             for term in filter(None, (g.group("name"), g.group("alt"))):
@@ -302,6 +302,9 @@ def _register_code(p: Passage, i: int, roles: dict, add) -> None:
                  role=role, passage=i, code=True))
 
 
+_QUESTION_HEADER = re.compile(r"^(?:questions?|answers?|responses?|yes\s*/\s*no)$", re.IGNORECASE)
+
+
 def register_code(row: str, header: list[str], section: tuple[str, ...]) -> tuple[str, str, str] | None:
     """(code, role, what says so) for a register's row: a code in its first cell, alone or before the item's title
     ("IP-1 Asthma controllers"), in a table whose first header cells or heading call its items interventions,
@@ -312,6 +315,8 @@ def register_code(row: str, header: list[str], section: tuple[str, ...]) -> tupl
     if not _CODE.fullmatch(code):
         return None
     cells = row.split(" | ")
+    if any(c.strip().endswith("?") for c in cells[1:3]) or any(_QUESTION_HEADER.match(h.strip()) for h in header):
+        return None  # a questionnaire's items are questions about guidelines or studies, not the things themselves
     # the header over the code, and over the next cell unless that cell is another code: "No. | Project | Action
     # step" over "A-1 | IP-1 | ..." lists action steps, each for a project
     named_by = header[:1] + [h for h, cell in zip(header[1:2], cells[1:2], strict=False)
@@ -363,6 +368,10 @@ def _table_role(text: str, i: int, roles: dict, role_of, add) -> None:
 _GLOSSARY = re.compile(r"^[\"“]?(?P<name>(?:[Tt]he\s+)?[A-Z][\w&'’/.-]*(?:\s+[\w&'’/.-]+){0,5}?)[\"”]?"
                        r"(?:\s+or\s+[\"“](?P<alt>[^\"”:]{2,30})[\"”])?\s*:\s+(?P<desc>(?:the|our|its|a|an|[A-Z])"
                        r"[^:]{3,200})$")
+
+
+# A fact sheet's labels that ask rather than name: "What: the Plan's QM committee." defines no "What".
+_ASKING = frozenset({"What", "Who", "When", "Where", "Why", "How", "Which"})
 
 
 # "We call it the Improvement System", "known as the Care Compass": a name given to what the sentence describes.

@@ -338,3 +338,14 @@ def test_a_register_row_is_classified_by_its_items_name_not_its_code():
     assert finding.status == "partial"  # three preventive guidelines, not four
     assert judge([markdown_document(register.replace("Depression in primary care", "Cervical cancer"),
                                     "guideline_policy")], load_checklist("maine-ch109"), "1.03-3.A").status == "met"
+
+
+def test_a_questionnaires_items_and_a_fact_sheets_asking_labels_name_nothing():
+    questionnaire = ("# Self-assessment\n## Part E - Clinical guidelines\n| Item | Question | Answer |\n"
+                     "| --- | --- | --- |\n| E1 | Have we adopted four preventive guidelines? | Yes |\n")
+    assert not any(name == "E1" for name, _role in _names(questionnaire))
+    assert ("E1", "guideline") in _names(questionnaire.replace("| Item | Question | Answer |",
+                                                               "| Item | Guideline | Source |")
+                                          .replace("Have we adopted four preventive guidelines?", "Asthma"))
+    sheet = "# Fact sheet\n- What: the Plan's QM committee.\n- Who: the Vice President, Clinical Quality.\n"
+    assert not any(name in ("What", "Who") for name, _role in _names(sheet))
