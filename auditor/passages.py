@@ -911,8 +911,7 @@ _IN_EFFECT_HEADER = re.compile(r"\b(?:approv\w*|adopt\w*|effective|in effect|rev
 # An in-effect column's value saying the row's item is not in effect yet, or no longer ("RETIRED by HQC 2024-12-03").
 _NOT_IN_EFFECT = re.compile(r"^\(?(?:draft|drafted|proposed|pending|planned|expected|under (?:development|review)|"
                             r"in (?:development|draft|progress)|not yet|awaiting|to be (?:adopted|approved)|"
-                            r"retired|superseded|withdrawn|rescinded|discontinued|inactive|archived|no longer)\b",
-                            re.IGNORECASE)
+                            rf"no longer|{versions.NO_LONGER})\b", re.IGNORECASE)
 
 
 # A value that only points elsewhere: "Consistency with UM criteria: per policy CPG-02.", "Thresholds: see UM-4.",

@@ -242,7 +242,7 @@ def _granted_right(doc, cue: int) -> bool:
     examine", "a member can ask for"."""
     if doc[cue].lower_ not in _MODALS:
         return False
-    before = cue - 1 - (cue > 1 and doc[cue - 1].lower_ in ("also", "always", "at any time"))
+    before = cue - 1 - (cue > 1 and doc[cue - 1].lower_ in ("also", "always"))
     return before >= 0 and doc[before].lower_ in _RIGHT_HOLDERS
 
 

@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from auditor.document import Document
     from auditor.passages import Passage
 
-# The statuses of a version not in force, as a control row's value, a banner or a title opens with them.
-_SUPERSEDED = r"superseded|obsolete|retired|archived|rescinded|withdrawn|replaced\s+by"
+# The statuses of a version not in force, as a control row's value, a banner or a title opens with them (a
+# register's row no longer in effect says the same: auditor.passages).
+NO_LONGER = r"superseded|obsolete|retired|archived|rescinded|withdrawn|discontinued|inactive|replaced\s+by"
 _DRAFT = r"draft|proposed|not\s+(?:yet\s+)?approved|pending\s+(?:board\s+)?approval|for\s+discussion"
-_VALUE = re.compile(rf"^\W*(?:(?P<superseded>{_SUPERSEDED})|(?P<draft>{_DRAFT}))\b", re.IGNORECASE)
+_VALUE = re.compile(rf"^\W*(?:(?P<superseded>{NO_LONGER})|(?P<draft>{_DRAFT}))\b", re.IGNORECASE)
 _STATUS_KEY = re.compile(r"^(?:document\s+|version\s+|approval\s+)?status$", re.IGNORECASE)
 # A banner or title says it in capitals, or as its first word followed by a dash or colon: "DRAFT FOR DISCUSSION",
 # "Superseded - QM Program Description"; "Draft minutes were approved" is a sentence about another document.
