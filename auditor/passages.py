@@ -71,6 +71,13 @@ class Passage:
     # Guideline Register" inside a file of contract excerpts); None: the file's own kind.
     part_kind: str | None = None
 
+    def say_only_as(self, kind: str) -> None:
+        """The passage as a whole is not the plan's statement: every term it holds is said only as `kind` (the rule's
+        words, another organisation's, a version not in force)."""
+        self.statement = kind
+        self.kinds = {t: frozenset({kind}) for t in self.terms}
+        self.asserted = set()
+
     def kinds_at(self, start: int, end: int) -> frozenset[str]:
         """The statement kinds of the cues reaching any character in [start, end) of the text."""
         return frozenset().union(*(k for a, z, k in self.marks if a < end and z > start))
@@ -431,15 +438,11 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             if unit.kind != "row" and (_asks(text, unit.kind, echo) or _INTERVIEWER.match(unit.text)):
                 # "Request 33: Provide the most recent annual evaluation ...", "What does the committee review?": the
                 # examiner's question or the FAQ's, not the plan's statement; the answer follows it
-                passage.statement = "restates_rule"
-                passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
-                passage.asserted = set()
+                passage.say_only_as("restates_rule")
             elif echo is not None and unit.kind == "text" and (_rule_words(echo, text, rule_words) or (
                     any("pointer" in k for k in kinds) and _points(sdoc, marks, start, end)
                     and echo.paraphrases(text))):
-                passage.statement = "restates_rule"
-                passage.kinds = {t: frozenset({"restates_rule"}) for t in passage.terms}
-                passage.asserted = set()
+                passage.say_only_as("restates_rule")
             elif unit.kind == "text" and statements.bare_verdict(text):
                 # "The QI Program was judged effective for 2024.": the conclusion, without the evaluation behind it
                 passage.statement = "verdict"

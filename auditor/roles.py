@@ -817,6 +817,4 @@ def mark_foreign(passages: list[Passage], documents: list[Document], names: list
         if not foreign and p.kind == "sentence" and agent is not None and agent.search(p.text):
             foreign = own_mention is None or not own_mention.search(p.text)
         if foreign and not p.statement:
-            p.statement = "foreign"
-            p.kinds = {t: frozenset({"foreign"}) for t in p.terms}
-            p.asserted = set()
+            p.say_only_as("foreign")

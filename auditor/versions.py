@@ -73,7 +73,7 @@ def mark(passages: list[Passage], documents: list[Document]) -> None:
     change log as "change_log", not as practice."""
     for p in passages:
         if not p.statement and _change_row(p):
-            _say_as(p, "change_log")
+            p.say_only_as("change_log")
     status: dict[tuple[int, tuple[str, ...]], str] = {}  # a section (its document, its path) -> its status
     for d, doc in enumerate(documents):
         words = re.split(r"[-_. ]+", PurePath(doc.path).stem.lower())
@@ -107,14 +107,8 @@ def mark(passages: list[Passage], documents: list[Document]) -> None:
         for depth in range(len(path), -1, -1):
             if (kind := status.get((p.doc, path[:depth]))) is not None:
                 if not p.statement:
-                    _say_as(p, kind)
+                    p.say_only_as(kind)
                 break
-
-
-def _say_as(p: Passage, kind: str) -> None:
-    p.statement = kind
-    p.kinds = {t: frozenset({kind}) for t in p.terms}
-    p.asserted = set()
 
 
 def _in_force_elsewhere(key: tuple[int, tuple[str, ...]], status: dict, passages: list[Passage],
