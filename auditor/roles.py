@@ -251,7 +251,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
                 add(Name(name=name, means=roles[role]["canonical"], how=f"described as {roles[role]['label']}: "
                          f"\"{text[:120]}\"", role=role, passage=i))
         if p.kind == "row" and " | " in text:
-            _register_code(p, i, roles, add)
+            _add_register_code(p, i, roles, add)
             _table_role(text, i, roles, role_of, add)
             _definition_row(text, i, roles, objects, terms, role_of, add, found)
         elif p.kind == "sentence" and (g := _GLOSSARY.match(text)) and g.group("name") not in _ASKING:
@@ -289,7 +289,7 @@ def discover(passages: list[Passage], documents: list[Document], vocabulary: Voc
 _CODE = re.compile(r"[A-Z][A-Za-z]{0,5}[-‐ ]?\d{1,3}[a-z]?")
 
 
-def _register_code(p: Passage, i: int, roles: dict, add) -> None:
+def _add_register_code(p: Passage, i: int, roles: dict, add) -> None:
     """A register of interventions, studies or guidelines names each item by a code ("I-7 | Level 1 letters to
     practitioners ... | 2024-10-07"). A later mention ("I-7 began October 7") is that intervention, as a defined
     name would be."""
