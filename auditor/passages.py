@@ -45,6 +45,9 @@ class Passage:
     context: str = ""  # heading path and table header, for display
     block_kind: str = "paragraph"  # the kind of block it came from: heading, paragraph, list_item, table_cell
     row: int | None = None  # for a table row: its index (0 is the header row)
+    header: tuple[str, ...] = ()  # for a table row: its table's header cells, in column order
+    # for a register's row ("I-7 | Level 1 letters ..."): its code, and the role its items are (roles.register_code)
+    register: tuple[str, str, str] | None = None
     # Terms of its lead: a table row's first cell, or the label of a "Label: value" sentence ("Measure: ...").
     lead_terms: set[str] = field(default_factory=set)
     # What the passage asserts: the terms with at least one occurrence that is a statement of practice; for the
@@ -378,6 +381,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
         label_chars = blank_cols.get("label_chars", set())
         # a token's character offset is looked up only where some cell marks characters (most units: none)
         marked_chars = bool(label_chars or pointing or repeated_chars)
+        header = tuple(unit.header_cells.get(c, "") for c in sorted(unit.header_cells)) if unit.kind == "row" else ()
+        register = roles.register_code(unit.text, header, tuple(block.section)) if unit.kind == "row" and \
+            block.row else None
+        interviewer = unit.kind != "row" and bool(_INTERVIEWER.match(unit.text))
         for start, end in spans:
             text = sdoc[start:end].text.strip()
             if not text or _TOC_LINE.search(text):
@@ -385,8 +392,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             inside = [(name, s, k) for (name, s, _e), k in zip(matches, kinds, strict=True) if start <= s < end]
             terms = {name for name, _s, _k in inside}
             lead = _lead_end(sdoc, start, end, unit.kind == "row")
-            if lead is not None and unit.kind == "row" and start == 0 and roles.register_code(
-                    unit.text, [unit.header_cells.get(c, "") for c in sorted(unit.header_cells)], block.section):
+            if lead is not None and register is not None and start == 0:
                 # a register's row is led by its item's name, not by its code: "G-4 | Depression in primary care |"
                 lead = next((j for j in range(lead + 1, end) if sdoc[j].text == "|"), lead)
             lead_terms = {name for name, s, _k in inside if s < lead} if lead else set()
@@ -394,7 +400,8 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                               section=tuple(block.section), kind="sentence" if unit.kind == "text" else unit.kind,
                               terms=terms,
                               context=" > ".join([*block.section, unit.header] if unit.header else block.section),
-                              block_kind=block.kind, row=block.row, lead_terms=lead_terms)
+                              block_kind=block.kind, row=block.row, lead_terms=lead_terms, header=header,
+                              register=register)
             asked: set[str] = set()
             restated = _restated_clauses(sdoc, start, end, echo) if unit.kind == "text" and echo is not None else ()
             colon = lead if lead else _first_colon(sdoc, start, end) if unit.kind == "text" else None
@@ -435,7 +442,7 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                 passage.lead_terms -= asked
             for name in passage.asserted:
                 passage.kinds.pop(name, None)
-            if unit.kind != "row" and (_asks(text, unit.kind, echo) or _INTERVIEWER.match(unit.text)):
+            if unit.kind != "row" and (interviewer or _asks(text, unit.kind, echo)):
                 # "Request 33: Provide the most recent annual evaluation ...", "What does the committee review?": the
                 # examiner's question or the FAQ's, not the plan's statement; the answer follows it
                 passage.say_only_as("restates_rule")

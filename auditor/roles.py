@@ -293,10 +293,8 @@ def _add_register_code(p: Passage, i: int, roles: dict, add) -> None:
     """A register of interventions, studies or guidelines names each item by a code ("I-7 | Level 1 letters to
     practitioners ... | 2024-10-07"). A later mention ("I-7 began October 7") is that intervention, as a defined
     name would be."""
-    header = p.context.rsplit(" > ", 1)[-1].split(" | ") if " | " in p.context else []
-    found = register_code(p.text, header, p.section) if p.row else None
-    if found is not None:
-        code, role, said = found
+    if p.register is not None:
+        code, role, said = p.register
         r = roles[role]
         add(Name(name=code, means=r["canonical"], how=f"a code in a register of {r['label']}: \"{said[:80]}\"",
                  role=role, passage=i, code=True))
@@ -305,7 +303,7 @@ def _add_register_code(p: Passage, i: int, roles: dict, add) -> None:
 _QUESTION_HEADER = re.compile(r"^(?:questions?|answers?|responses?|yes\s*/\s*no)$", re.IGNORECASE)
 
 
-def register_code(row: str, header: list[str], section: tuple[str, ...]) -> tuple[str, str, str] | None:
+def register_code(row: str, header: tuple[str, ...], section: tuple[str, ...]) -> tuple[str, str, str] | None:
     """(code, role, what says so) for a register's row: a code in its first cell, alone or before the item's title
     ("IP-1 Asthma controllers"), in a table whose first header cells or heading call its items interventions,
     studies or guidelines ("Ref | Intervention | ...", "3. Interventions: who started them"). None for a code in
@@ -319,8 +317,8 @@ def register_code(row: str, header: list[str], section: tuple[str, ...]) -> tupl
         return None  # a questionnaire's items are questions about guidelines or studies, not the things themselves
     # the header over the code, and over the next cell unless that cell is another code: "No. | Project | Action
     # step" over "A-1 | IP-1 | ..." lists action steps, each for a project
-    named_by = header[:1] + [h for h, cell in zip(header[1:2], cells[1:2], strict=False)
-                             if not _CODE.fullmatch(cell.strip())]
+    named_by = [*header[:1], *(h for h, cell in zip(header[1:2], cells[1:2], strict=False)
+                               if not _CODE.fullmatch(cell.strip()))]
     roles = spec()["roles"]
     for said in (*named_by, *section[-1:]):
         words = {re.sub(r"ies$", "y", w.lower()).removesuffix("s") for w in re.findall(r"[A-Za-z]+", said)}

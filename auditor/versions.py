@@ -60,9 +60,9 @@ _CHANGE_HEADING = re.compile(r"\b(?:revision|document|version|change)\s+(?:histo
 
 
 def _change_row(p: Passage) -> bool:
-    if p.kind != "row" or not p.row or " | " not in p.context:
+    if p.kind != "row" or not p.row or not p.header:
         return False
-    header = [c.strip() for c in p.context.rsplit(" > ", 1)[-1].split(" | ")]
+    header = [c.strip() for c in p.header]
     if not any(_CHANGE_CELL.match(c) for c in header):
         return False
     return any(_VERSION_CELL.match(c) for c in header) or any(_CHANGE_HEADING.search(h) for h in p.section)
@@ -123,9 +123,9 @@ def _in_force_elsewhere(key: tuple[int, tuple[str, ...]], status: dict, passages
     def marked(doc: int, path: tuple[str, ...]) -> bool:
         return any((doc, path[:depth]) in status for depth in range(len(path) + 1))
 
-    if any(e != d and not other.error and other.kind == kind and not marked(e, ()) and
-           not marked(e, tuple(p.text for p in passages if p.doc == e and p.kind == "heading")[:1])
-           for e, other in enumerate(documents)):
+    # a status against a document as a whole: its file name's, or one under its title
+    whole = {e for e, where in status if len(where) <= 1}
+    if any(e != d and not other.error and other.kind == kind and e not in whole for e, other in enumerate(documents)):
         return True
     return any(p.kind == "heading" and p.section and kind_named(p.text) == kind
                and not marked(p.doc, (*p.section, p.text)) for p in passages)
