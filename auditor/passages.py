@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from auditor import references, relations, roles, statements, versions
+from auditor import headings, references, relations, roles, statements, versions
 from auditor.document import Block, Document
 from auditor.nlp import Vocabulary, process
 from extractors.kind import document_kinds_in
@@ -50,6 +50,10 @@ class Passage:
     register: tuple[str, str, str] | None = None
     # Terms of its lead: a table row's first cell, or the label of a "Label: value" sentence ("Measure: ...").
     lead_terms: set[str] = field(default_factory=set)
+    # For a heading: the terms it names one thing of ("Study 2: Asthma"), not the kind in general ("5. Studies").
+    named: set[str] = field(default_factory=set)
+    # For a heading: it names one thing ("QoC-1 Diabetes eye exam"), not a topic of the program ("9.2 Data").
+    names_one: bool = False
     # What the passage asserts: the terms with at least one occurrence that is a statement of practice; for the
     # others, the statement kinds of their occurrences (auditor.statements: "permission", "placeholder", ...).
     asserted: set[str] = field(default_factory=set)
@@ -402,6 +406,10 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
                               context=" > ".join([*block.section, unit.header] if unit.header else block.section),
                               block_kind=block.kind, row=block.row, lead_terms=lead_terms, header=header,
                               register=register)
+            if unit.kind == "heading":
+                passage.named = headings.named_terms(
+                    sdoc, start, end, [(name, s, e) for name, s, e in matches if start <= s < end])
+                passage.names_one = headings.names_one(sdoc, start, end)
             asked: set[str] = set()
             restated = _restated_clauses(sdoc, start, end, echo) if unit.kind == "text" and echo is not None else ()
             colon = lead if lead else _first_colon(sdoc, start, end) if unit.kind == "text" else None
@@ -969,10 +977,17 @@ def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:
 
 
 def _sentences(sdoc) -> list[tuple[int, int]]:
+    """The sentences of a paragraph, an enumerator ("(a)") or a run-in heading kept with the sentence after it: in
+    "Interventions. Laboratory feeds from both laboratories (started Q1 2023)." the label says what the sentence
+    is about."""
     spans: list[tuple[int, int]] = []
     carry: int | None = None
-    for sent in sdoc.sents:
-        if _LABEL_ONLY.match(sent.text.strip()):
+    sents = list(sdoc.sents)
+    for n, sent in enumerate(sents):
+        text = sent.text.strip()
+        # (a "Label: value." sentence says its value: "Target: increase." is not a run-in heading)
+        if _LABEL_ONLY.match(text) or (n == 0 and len(sents) > 1 and text.endswith(".") and ":" not in text
+                                       and _is_label(text)):
             carry = sent.start if carry is None else carry
             continue
         spans.append((carry if carry is not None else sent.start, sent.end))

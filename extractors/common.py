@@ -100,6 +100,9 @@ def assign_sections(blocks: list[Block]) -> None:
             block.section = [text for _, text in stack]
 
 
+_BARE_NUMBER = re.compile(r"^\d{1,2}\s+[A-Z]")  # "3 Study summaries": a number without its dot
+
+
 def _effective_levels(blocks: list[Block]) -> dict[int, float]:
     """Heading levels as the layout shows them. A heading with nothing under it before the next heading of its
     level ("Clinical guidelines", then "Q17. Which guidelines ...", "Q18. ...", all in one style) opens a part: the
@@ -107,6 +110,7 @@ def _effective_levels(blocks: list[Block]) -> dict[int, float]:
     levels: dict[int, float] = {}
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
     part: int | None = None  # the level of the open part heading
+    part_number: int | None = None  # the depth of its section number ("5." -> 1), if it has one
     for n, i in enumerate(heads):
         level = blocks[i].level or 1
         nxt = heads[n + 1] if n + 1 < len(heads) else None
@@ -114,10 +118,14 @@ def _effective_levels(blocks: list[Block]) -> dict[int, float]:
         # ("Approved by the Board of Directors on January 28, 2025")
         label = names_a_topic(blocks[i].text)
         empty = label and nxt == i + 1 and (blocks[nxt].level or 1) == level
-        if part is not None and level < part:
+        number = section_number_depth(blocks[i].text) or (1 if _BARE_NUMBER.match(blocks[i].text) else None)
+        if part is not None and (level < part or (
+                # "6. Continuity" after the part "5. Quality of service studies" and its "QoS-1", "QoS-2" is the
+                # part's sibling: its number is of the part's own depth
+                level == part and part_number is not None and number is not None and number <= part_number)):
             part = None
         if empty and n > 0:
-            part = level
+            part, part_number = level, number
             levels[i] = level
         elif part is not None and level == part:
             levels[i] = level + 0.5

@@ -44,7 +44,7 @@ PHRASE = {"type": "phrase", "all": ["board", "approve"]}
 
 
 def test_phrase_in_one_sentence_is_met_with_quote():
-    finding = run(PHRASE, ("Intro text. The Board of Directors approves the program each year. Other.", "other"))
+    finding = run(PHRASE, ("We run a program. The Board of Directors approves the program each year. Other.", "other"))
     assert finding.status == "met"
     assert [e.quote for e in finding.evidence] == ["The Board of Directors approves the program each year."]
     assert finding.evidence[0].document == "d0.md"
@@ -676,3 +676,29 @@ def test_a_row_of_yearly_values_is_a_measure_trended_over_those_years():
     assert run_with_terms(evidence, terms, (table.format(a="52.3%", b="55.0%"), "other")).status == "met"
     # one year filled in is not a trend
     assert run_with_terms(evidence, terms, (table.format(a="-", b="TBD"), "other")).status == "not_met"
+
+
+def test_each_takes_the_studies_a_general_section_lists_not_the_section_itself():
+    # "How a study is run" is about studies in general, and "Study summaries" lists them: neither is a study, and
+    # the subsections naming one each ("QoC-1 ...") are the units
+    text = ("# Program\n## How a study is run\nEach study follows the same steps.\n"
+            "## Study summaries\n### QoC-1 Diabetes eye exam\nThe Board approves the design. Minutes are signed.\n"
+            "### QoC-2 Asthma controller use\nThe Board approves the design. Minutes are signed.\n")
+    finding = run(EACH, (text, "other"))
+    assert finding.status == "met", finding.rationale
+    assert "2 of 2 section(s) complete" in finding.rationale
+    # a study of its own under the general section still counts, and a topic of the program under it does not
+    lacking = text.replace("### QoC-2 Asthma controller use\nThe Board approves the design. Minutes are signed.\n",
+                           "### QoC-2 Asthma controller use\nMinutes are signed.\n### Data and sampling\nNone.\n")
+    finding = run(EACH, (lacking, "other"))
+    assert finding.status == "partial"
+    assert finding.missing == ["QoC-2 Asthma controller use: approval by the Board"]
+
+
+def test_a_run_in_heading_is_read_with_the_sentence_after_it():
+    evidence = {"type": "phrase", "all": [["interventions"], ["started"]], "scope": "sentence"}
+    text = "# Study 1: Eye exams\nInterventions. Laboratory feeds from both laboratories started in 2023.\n"
+    assert run(evidence, (text, "other")).status == "met"
+    # a sentence that is not a label stays a sentence of its own
+    prose = "# Study 1: Eye exams\nThe team chose interventions with care. Laboratory feeds started in 2023.\n"
+    assert run(evidence, (prose, "other")).status == "not_met"

@@ -954,3 +954,20 @@ def test_a_sentence_broken_over_paragraphs_is_one_paragraph(tmp_path: Path) -> N
     assert paragraphs[0] == ("The Quality Management Committee meets four times a year, in March, June, September"
                              " and December.")
     assert paragraphs[1:] == ["Members of the committee:", "the Medical Director and four practitioners."]
+
+
+def test_a_numbered_heading_after_a_part_of_the_same_number_depth_closes_the_part() -> None:
+    # "5. Quality of service studies" opens a part over "QoS-1" and "QoS-2"; "6. Continuity" is its sibling
+    blocks = [
+        Block(kind="heading", text="Evaluation", level=1),
+        Block(kind="heading", text="5. Quality of service studies", level=2),
+        Block(kind="heading", text="QoS-1 After-hours access", level=2),
+        Block(kind="paragraph", text="x"),
+        Block(kind="heading", text="6. Continuity and utilization", level=2),
+        Block(kind="paragraph", text="y"),
+    ]
+    assign_sections(blocks)
+    assert [b.section for b in blocks] == [
+        [], ["Evaluation"], ["Evaluation", "5. Quality of service studies"],
+        ["Evaluation", "5. Quality of service studies", "QoS-1 After-hours access"], ["Evaluation"],
+        ["Evaluation", "6. Continuity and utilization"]]

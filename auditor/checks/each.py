@@ -24,12 +24,18 @@ def units(ctx: EvalContext, check: EachCheck) -> list[tuple[str, set[int]]]:
                 if members:
                     found.append((corpus.documents[d].title or corpus.documents[d].path, members))
         return found
-    for i in at.headings:
-        heading = corpus.passages[i]
-        if ctx.ignored(i) or not heading.terms & wanted:
+    for i, parent in at.instances(frozenset(wanted)):
+        if ctx.ignored(parent) or (i >= 0 and ctx.ignored(i)):
             continue
-        members = {j for j in at.below(heading.doc, heading.section_key[1]) if not ctx.ignored(j)}
-        found.append((heading.text, members))
+        if i < 0:
+            # No subsection names one. Where one complete unit is sought, the section written as a whole ("6.
+            # Studies", its study told in paragraphs) may hold it, unless it is about how it is done ("Study
+            # topics"); where every unit must show something, a section about them in general is not one.
+            if check.every or not corpus.passages[parent].names_one:
+                continue
+            i = parent
+        unit = corpus.passages[i]
+        found.append((unit.text, {k for k in at.below(unit.doc, unit.section_key[1]) if not ctx.ignored(k)}))
     # Keep the innermost units: "Studies" above "Study 1" and "Study 2" is not a study itself.
     return [(name, m) for name, m in found if not any(other < m for _, other in found)]
 

@@ -186,11 +186,6 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     return sorted(_named_in_a_record(ctx, list(found.values())), key=lambda item: ctx.order_key(item.passages[0]))
 
 
-# A heading naming a kind of thing in the plural heads the list of them, not one of them ("Article X. Studies").
-_LIST_HEADING = re.compile(r"\b(?:studies|projects|activities|initiatives|QIAs|PIPs|QIPs|guidelines|interventions)\b",
-                           re.IGNORECASE)
-
-
 def _headed_items(ctx: EvalContext, units: list[Item], within: set[str], documents: list[str], exclude: set[str],
                   shows: set[str]) -> list[Item]:
     """Items written up each under a heading of its own name ("## Study 1: Eye exams for adults with diabetes",
@@ -202,10 +197,10 @@ def _headed_items(ctx: EvalContext, units: list[Item], within: set[str], documen
     listed = [set(_words(u.text).split()) for u in units]
     recorded = {i for u in units if u.record for i in u.passages}
     out = []
-    for i in at.headings:
+    # the headings naming one item each ("Study 2: Asthma"; not "5. Studies", "Study topics")
+    for i, parent in at.instances(frozenset(within)):
         heading = corpus.passages[i]
-        if (ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents) or not within <= heading.terms
-                or _LIST_HEADING.search(heading.text)):
+        if i != parent or ctx.ignored(i) or (documents and ctx.kind_of(i) not in documents):
             continue
         below = [j for j in at.below(heading.doc, heading.section_key[1]) if j != i]
         if len(below) < 2 or any(corpus.passages[j].kind == "heading" and within <= corpus.passages[j].terms
