@@ -640,6 +640,10 @@ def _entity_bodies(passages: list[Passage], names: list[Name], hmo_name: str | N
     return out
 
 
+# A proper name of a few capitalised words ("Quality Steering Council", "Practitioner Advisory Panel").
+_PROPER_NAME = re.compile(r"^(?:[A-Z][\w&'-]*\s+(?:(?:of|and|for|&)\s+)?){1,6}[A-Z][\w'-]*$")
+
+
 def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, documents: list[Document]) -> None:
     """Every mention of a name says what the name stands for; a foreign board's mentions stop saying
     "governing body"."""
@@ -654,6 +658,11 @@ def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, do
             if n.role:
                 meaning |= _terms_of(roles[n.role]["canonical"], vocabulary)
             stands[n.name] = frozenset(meaning)
+        for n in plain:
+            # the full name a short name or an acronym is defined for is the plan's name for the role as well:
+            # "Quality Steering Council ("the Council")" names the QM committee in both forms
+            if n.role and n.means != roles[n.role]["canonical"] and _PROPER_NAME.match(n.means):
+                stands.setdefault(n.means, stands[n.name])
         for n in list(stands):
             if n.split()[0] in ("our", "the"):  # "our Trustees" also opens a sentence
                 stands.setdefault(n[0].upper() + n[1:], stands[n])

@@ -349,3 +349,21 @@ def test_a_questionnaires_items_and_a_fact_sheets_asking_labels_name_nothing():
                                           .replace("Have we adopted four preventive guidelines?", "Asthma"))
     sheet = "# Fact sheet\n- What: the Plan's QM committee.\n- Who: the Vice President, Clinical Quality.\n"
     assert not any(name in ("What", "Who") for name, _role in _names(sheet))
+
+
+def test_the_full_name_a_short_name_is_defined_for_names_the_role_too():
+    # "Quality Steering Council ("the Council")": a mention of the full name, which the vocabulary does not know,
+    # says the role as the short name does
+    from auditor.engine import _vocabulary
+    from auditor.passages import Passage, _terms_of
+    from auditor.roles import Name, apply
+
+    vocabulary = _vocabulary(tuple((n, tuple(p)) for n, p in sorted(TERMS.items())))
+    committee = _terms_of("quality improvement committee", vocabulary)
+    row = Passage(doc=0, block=1, text="Quality Steering Council | Reviews the results", page=None, section=(),
+                  kind="row")
+    short = Passage(doc=0, block=2, text="The Council reviews the results.", page=None, section=(), kind="sentence")
+    name = Name(name="the Council", means="Quality Steering Council", how="defined", role="qm_committee")
+    apply([row, short], [name], vocabulary, [markdown_document("x")])
+    assert committee and committee <= short.terms and committee <= row.terms
+    assert committee <= row.asserted
