@@ -46,6 +46,9 @@ from tests.test_checks import PHRASE, run
     ("Request 4: Provide evidence that the Board of Directors approves the program.", "the rule's own words"),
     ("Does the Board of Directors approve the program?", "the rule's own words"),
     ("Board of Directors approval of the program: expected in September 2025.", "a plan for later"),
+    ("Board of Directors approval of the program is planned for the fall of 2025.", "a plan for later"),
+    ("Board of Directors approval of the program -> Parking lot", "a plan for later"),
+    ("At the Client's election, the Board of Directors approves the program.", "an option, not a practice"),
 ])
 def test_words_said_other_than_as_practice_are_a_gap_with_the_reason(text, kind):
     finding = run(PHRASE, (text, "other"))
