@@ -678,6 +678,10 @@ def apply(passages: list[Passage], names: list[Name], vocabulary: Vocabulary, do
             for name, start, end in mentions[p.text]:
                 if p.kind != "heading" or name not in codes:
                     _say(p, stands.get(name, frozenset()), p.kinds_at(start, end))
+                if p.register is not None and name == p.register[0]:
+                    # the row's own code says what the row is an item of ("SP-1 ..." in a register of studies), as
+                    # a table's header would
+                    p.context_terms |= stands.get(name, frozenset())
     second = spec().get("second_person", {})
     if second:
         you = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")

@@ -173,10 +173,7 @@ def items(ctx: EvalContext, within: list[str], of: list[str], documents: list[st
     for item in units:
         # The list itself must be about the subject: its title, headings or table header say so, or (with
         # `self_named`) the item's own name does ("QIA: Asthma medication ratio" in a table of the year's activities).
-        # A register's row is one of the kind by its code ("SP-1 After-hours access" in a register of studies):
-        # the code's mention says the kind in the row itself (auditor.roles).
-        own = item.terms if corpus.passages[item.passages[0]].register else set()
-        if not wanted <= item.context_terms | own | (item.lead_terms if self_named else set()):
+        if not wanted <= item.context_terms | (item.lead_terms if self_named else set()):
             continue
         said = item.lead_terms if names and item.lead_terms & set(names) else item.terms
         if (of and not set(of) & said) or set(exclude) & item.terms:
