@@ -51,10 +51,7 @@ def names_one(sdoc: Doc, start: int, end: int) -> bool:
     neither a question ("3.6 Did it work?") nor the program's own topic ("9.2 Data and Sampling")."""
     tokens = [t for t in sdoc[start:end] if not t.is_space]
     words = [t for t in tokens if t.is_alpha]
-    if not words or tokens[-1].text == "?":
-        return False
-    lead = next((t for t in words if t.lower_ not in _OUTLINE and not _code(t.text)), None)
-    if lead is None or lead.lower_ in _QUESTION_LEAD:
+    if not words or tokens[-1].text == "?" or _asks(sdoc, start, end):
         return False
     # an identifier that is not the outline's number: "QoC-1", "PIP-2", "Project 1" (not "3.2", not "Section 4")
     for i, t in enumerate(tokens):
@@ -69,8 +66,7 @@ def named_terms(sdoc: Doc, start: int, end: int, inside: list[tuple[str, int, in
     """The terms of the heading sdoc[start:end] (`inside`: name, first token, end token of each occurrence) that it
     names one thing of: an occurrence followed by an identifier ("Study 1", "Study QC-3"), holding one ("QIA-1"),
     or in the singular and not followed by an aspect noun; none in a heading led by a question or a method word."""
-    lead = next((t for t in sdoc[start:end] if t.is_alpha and t.lower_ not in _OUTLINE and not _code(t.text)), None)
-    if lead is None or lead.lower_ in _QUESTION_LEAD:
+    if _asks(sdoc, start, end):
         return set()
     named = set()
     for name, s, e in inside:
@@ -84,6 +80,12 @@ def named_terms(sdoc: Doc, start: int, end: int, inside: list[tuple[str, int, in
     return named
 
 
+def _asks(sdoc: Doc, start: int, end: int) -> bool:
+    """The heading is led (after its outline word and number) by a question or a method word, or has no word."""
+    lead = next((t for t in sdoc[start:end] if t.is_alpha and t.lower_ not in _OUTLINE and not _code(t.text)), None)
+    return lead is None or lead.lower_ in _QUESTION_LEAD
+
+
 def _number(text: str) -> bool:
     """A number that is not a year: "1", "QIA-3", "22-01"."""
     return any(c.isdigit() for c in text) and not _YEARS.match(text)
@@ -93,6 +95,7 @@ def _code(text: str) -> bool:
     """An identifier: a number, or a short capital code ("QC" of "QC-3", "QS" of "QS-B")."""
     if any(c.isdigit() for c in text):
         return _number(text)
+    # (not the capitals of an upper-case heading's ordinary words: "QM STUDY SUMMARIES", "STUDIES AND RESULTS")
     return text.isupper() and text.isalpha() and len(text) <= 3 and text not in ("QI", "QM", "AND", "OF", "THE")
 
 
