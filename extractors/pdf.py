@@ -459,7 +459,7 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> _Read:
 # puts the pages in order and runs the document-wide steps on them as before. Each page is read by the same code
 # either way, so the Document is the same. Pages the helper does not deliver (killed, failed) are read here. Not for
 # short files (the fork and the pickled pages cost more than they save), not in `hmo-audit batch` workers (their
-# cores are taken), not where threads run (forking them is unsafe).
+# cores are taken), not where threads run (forking them is unsafe), not when other programs keep the cores busy.
 
 _HELPER_MIN_PAGES = 40
 _helper_allowed = False
@@ -476,7 +476,19 @@ def _helper_pays(n_pages: int) -> bool:
 
     if not _helper_allowed or n_pages < _HELPER_MIN_PAGES or not hasattr(os, "sched_getaffinity"):
         return False
-    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
+    cores = len(os.sched_getaffinity(0))
+    return cores > 1 and threading.active_count() == 1 and _running_tasks() <= cores
+
+
+def _running_tasks() -> int:
+    """Tasks running or ready to run right now (/proc/loadavg): here this process and its parent preparing make two.
+    More than the cores means another program wants one: then the helper finds no core free, and with it reading was
+    slower (5.2-5.5 s -> 5.6-6.4 s for the 316-page PDF while another session kept a core busy)."""
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return int(loadavg.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 1_000_000  # unknown: no helper
 
 
 class _PageQueue:
