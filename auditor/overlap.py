@@ -63,6 +63,9 @@ def _received(receiver, on_file: Callable[[str], None] | None) -> list[Document]
 
 
 def _read_in_child(sender, read_all: ReadAll) -> None:
+    from extractors.pdf import allow_page_helper
+
+    allow_page_helper()  # the parent waits for the Documents once prepared: its core can read a long PDF's pages
     try:
         sender.send(("done", read_all(lambda shown: sender.send(("file", shown)))))
     except Exception:  # noqa: BLE001 - the parent sees the pipe close and reads the files itself

@@ -11,8 +11,12 @@ pdfplumber whole, which reports what is wrong with it. `bench/same_output.py` co
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import pickle
 import re
+import signal
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -387,35 +391,189 @@ class _Page:
     fallback: FastPage | None = None  # for pdfplumber to read (pdfium's words kept, should pdfplumber fail)
 
 
+@dataclass
+class _Read:
+    """One page as read, with what the document-wide checks need of it."""
+
+    page: _Page
+    chars: int = 0  # non-space characters (the characters limit and the scan check)
+    scanned: bool = False  # a page image or drawn outlines stand in for text
+
+
 def _read_with_pdfium(pdf: pdfium.PdfDocument) -> list[_Page]:
-    """Every page through pdf_fast (tables included), with the scan check on the way.
+    """Every page through pdf_fast (tables included), with the scan check on the way; on a long file, shared with a
+    forked helper process where one is allowed (`allow_page_helper`).
 
     A page's words become lines at once (a page's words take several times the memory of its lines).
     """
-    pages: list[_Page] = []
+    n_pages = len(pdf)
+    queue = _PageQueue(n_pages, shared=_helper_pays(n_pages))
+    helper = _Helper(pdf, queue) if queue.shared else None
+    reads: dict[int, _Read] = {}
+    try:
+        chars = 0
+        while (i := queue.take(chars)) is not None:
+            reads[i] = _read_page(pdf, i)
+            chars = reads[i].chars
+        if helper is not None:
+            reads.update(helper.results())
+    finally:
+        if helper is not None:
+            helper.close()
+    # The pages handed out are pages 0..k-1, every one read (here any the helper did not deliver). The checks run in
+    # page order, so a document over the characters limit is refused at the page that passes it, as one by one.
     total_chars = image_pages = 0
-    for i in range(len(pdf)):
-        page = pdf[i]
+    for i in range(queue.handed_out()):
+        read = reads.get(i) or _read_page(pdf, i)
+        reads[i] = read
+        total_chars += read.chars
+        check_size(total_chars, 0)
+        image_pages += read.scanned
+    _check_text_layer(n_pages, total_chars, image_pages)
+    return [reads[i].page for i in range(n_pages)]
+
+
+def _read_page(pdf: pdfium.PdfDocument, i: int) -> _Read:
+    page = pdf[i]
+    try:
         try:
+            fast = read_page(page, i + 1)
+        except Exception:  # noqa: BLE001 - pdfplumber gets its turn on the page
+            return _Read(_Page())
+        scanned = fast.chars < 400 and _looks_scanned(page, fast.chars)
+        if fast.items is not None:
+            return _Read(_Page(lines=fast.items), fast.chars, scanned)
+        if fast.words is None:
+            return _Read(_Page(fallback=fast), fast.chars, scanned)
+        return _Read(_Page(lines=order_lines(fast.words, fast.page_no, fast.height)), fast.chars, scanned)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- a long file's pages shared with a helper process
+#
+# In an audit, auditor.overlap's child reads the files while its parent imports spaCy and builds the matchers (about
+# 1.5 s), and the parent then waits for the Documents: reading a 220-page PDF takes 3 s, a 316-page one with tables
+# on every other page 5 s. So in that child a long PDF's pages are shared with a forked helper: both take the next
+# page from one counter in shared memory, the helper sends back what it read when no page is left, and this process
+# puts the pages in order and runs the document-wide steps on them as before. Each page is read by the same code
+# either way, so the Document is the same. Pages the helper does not deliver (killed, failed) are read here. Not for
+# short files (the fork and the pickled pages cost more than they save), not in `hmo-audit batch` workers (their
+# cores are taken), not where threads run (forking them is unsafe), not when other programs keep the cores busy.
+
+_HELPER_MIN_PAGES = 40
+_helper_allowed = False
+
+
+def allow_page_helper() -> None:
+    """Let this process share a long PDF's pages with a forked helper: for auditor.overlap's reading child."""
+    global _helper_allowed
+    _helper_allowed = True
+
+
+def _helper_pays(n_pages: int) -> bool:
+    import threading
+
+    if not _helper_allowed or n_pages < _HELPER_MIN_PAGES or not hasattr(os, "sched_getaffinity"):
+        return False
+    cores = len(os.sched_getaffinity(0))
+    return cores > 1 and threading.active_count() == 1 and _running_tasks() <= cores
+
+
+def _running_tasks() -> int:
+    """Tasks running or ready to run right now (/proc/loadavg): here this process and its parent preparing make two.
+    More than the cores means another program wants one: then the helper finds no core free, and with it reading was
+    slower (5.2-5.5 s -> 5.6-6.4 s for the 316-page PDF while another session kept a core busy)."""
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return int(loadavg.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 1_000_000  # unknown: no helper
+
+
+class _PageQueue:
+    """The pages to read, handed out one at a time in page order: to this process alone, or to it and the helper
+    (a counter and a character count in shared memory, behind a lock). None once every page is handed out, or once
+    the pages read hold more characters than a document may: the rest need not be read to refuse it."""
+
+    def __init__(self, n_pages: int, shared: bool) -> None:
+        from . import limits
+
+        self.n_pages = n_pages
+        self.shared = shared
+        self.max_chars = limits.get("document_chars")
+        self.state: Any = [0, 0]  # the next page to hand out, the characters of the pages read so far
+        self.lock: Any = contextlib.nullcontext()
+        if shared:
+            import multiprocessing
+
+            self.state = multiprocessing.get_context("fork").Array("q", 2)
+            self.lock = self.state.get_lock()
+
+    def take(self, chars_read: int) -> int | None:
+        """The next page to read (`chars_read`: the characters of the page this caller read last, 0 at first)."""
+        with self.lock:
+            self.state[1] += chars_read
+            if self.state[0] >= self.n_pages or self.state[1] > self.max_chars:
+                return None
+            self.state[0] += 1
+            return self.state[0] - 1
+
+    def handed_out(self) -> int:
+        with self.lock:
+            return self.state[0]
+
+
+class _Helper:
+    """A forked process that reads pages from `queue` until none is left and sends them back, pickled."""
+
+    def __init__(self, pdf: pdfium.PdfDocument, queue: _PageQueue) -> None:
+        readable, writable = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
             try:
-                fast = read_page(page, i + 1)
-            except Exception:  # noqa: BLE001 - pdfplumber gets its turn on the page
-                pages.append(_Page())
-                continue
-            total_chars += fast.chars
-            check_size(total_chars, 0)  # stop a document over the characters limit at the page that passes it
-            if fast.chars < 400 and _looks_scanned(page, fast.chars):
-                image_pages += 1
-            if fast.items is not None:
-                pages.append(_Page(lines=fast.items))
-            elif fast.words is None:
-                pages.append(_Page(fallback=fast))
-            else:
-                pages.append(_Page(lines=order_lines(fast.words, fast.page_no, fast.height)))
-        finally:
-            page.close()
-    _check_text_layer(len(pages), total_chars, image_pages)
-    return pages
+                os.close(readable)
+                # This process's parent is still importing spaCy and building the matchers, which the audit waits
+                # for; the helper takes what that leaves of the cores (then, with it done, a core of its own).
+                os.nice(10)
+                reads: dict[int, _Read] = {}
+                chars = 0
+                while (i := queue.take(chars)) is not None:
+                    reads[i] = _read_page(pdf, i)
+                    chars = reads[i].chars
+                with os.fdopen(writable, "wb") as out:
+                    pickle.dump(reads, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)  # never back into the caller's code, nor its clean-up
+        os.close(writable)
+        self.readable: int | None = readable
+
+    def results(self) -> dict[int, _Read]:
+        """The helper's pages, once this process has no page left to read; {} if it failed."""
+        assert self.readable is not None
+        with os.fdopen(self.readable, "rb") as received:
+            self.readable = None
+            data = received.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if status != 0 or not data:
+            return {}
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a broken message: its pages are read here
+            return {}
+
+    def close(self) -> None:
+        if self.readable is not None:
+            os.close(self.readable)
+            self.readable = None
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 def _merge(pages: list[_Page], data: bytes) -> list[Item]:

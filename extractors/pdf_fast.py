@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,8 +316,7 @@ def chars_to_words(chars: list[tuple[Any, ...]], spaces: list[tuple[float, float
     return words
 
 
-def _x0(ch: tuple[Any, ...]) -> float:
-    return ch[1]
+_x0 = operator.itemgetter(1)  # a character's x0, the key lines are sorted by (in C: one call per character)
 
 
 def _group_words(
@@ -554,10 +554,8 @@ def may_hold_table(edges: list[Word], chars: list[tuple[Any, ...]],
     if not grids:
         return False
     if any(not ch[7] for ch in chars):
-        inked: list[tuple[float, float]] | None = None
-    else:
-        inked = [((ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2) for ch in chars if not ch[0].isspace()]
-    return any(inked is None or _any_inside(inked, table) for table in grids)
+        return True
+    return any(_any_inside(chars, table) for table in grids)
 
 
 class _CharsPage:
@@ -598,16 +596,21 @@ def table_items(chars: list[tuple[Any, ...]], words: list[Word], drawn: _Drawn,
     return tables_and_words(tables, words, page_no, height)
 
 
-def _any_inside(points: list[tuple[float, float]], cells: list[tuple[float, float, float, float]]) -> bool:
+def _any_inside(chars: list[tuple[Any, ...]], cells: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a character that is not a space has its centre in one of the cells. A table page's characters
+    are mostly outside its table: the table's box is tested first, the space test and the cells only inside it."""
     x0 = min(c[0] for c in cells)
     top = min(c[1] for c in cells)
     x1 = max(c[2] for c in cells)
     bottom = max(c[3] for c in cells)
-    for x, y in points:
-        if x0 <= x < x1 and top <= y < bottom:
-            for cx0, ctop, cx1, cbottom in cells:
-                if cx0 <= x < cx1 and ctop <= y < cbottom:
-                    return True
+    for ch in chars:
+        x = (ch[1] + ch[2]) / 2
+        if x0 <= x < x1:
+            y = (ch[3] + ch[4]) / 2
+            if top <= y < bottom and not ch[0].isspace():
+                for cx0, ctop, cx1, cbottom in cells:
+                    if cx0 <= x < cx1 and ctop <= y < cbottom:
+                        return True
     return False
 
 

@@ -535,6 +535,45 @@ def test_pdf_tables_are_read_in_the_fast_pass(tmp_path: Path, monkeypatch: pytes
     assert fast.model_dump() == reference.model_dump()
 
 
+def test_pdf_pages_shared_with_a_helper_process_read_the_same(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long PDF read with a forked helper taking pages (as in auditor.overlap's child) is the same Document as
+    read in one process, also when the helper dies part way (its pages are read here), and the characters limit
+    refuses it with the same message."""
+    import os
+
+    from extractors import pdf as pdf_reader
+    from extractors.common import ReadError
+
+    path = tmp_path / "long.pdf"
+    _long_pdf_with_grids(path)
+    alone = _read_pdf(path, "auto")
+    monkeypatch.setattr(pdf_reader, "_helper_allowed", True)
+    monkeypatch.setattr(pdf_reader, "_running_tasks", lambda: 1)  # whatever else runs on the machine
+    assert pdf_reader._helper_pays(alone.pages)
+    assert _read_pdf(path, "auto").model_dump() == alone.model_dump()
+
+    here, read_page = os.getpid(), pdf_reader._read_page
+
+    def dies_in_helper(pdf, i):
+        if os.getpid() != here and i > 10:
+            os._exit(3)
+        return read_page(pdf, i)
+
+    monkeypatch.setattr(pdf_reader, "_read_page", dies_in_helper)
+    assert _read_pdf(path, "auto").model_dump() == alone.model_dump()
+    monkeypatch.setattr(pdf_reader, "_read_page", read_page)
+
+    limit = sum(len(b.text) for b in alone.blocks) // 3
+    monkeypatch.setenv("HMO_AUDIT_MAX_DOCUMENT_CHARS", str(limit))
+    with pytest.raises(ReadError) as shared:
+        _read_pdf(path, "auto")
+    monkeypatch.setattr(pdf_reader, "_helper_allowed", False)
+    with pytest.raises(ReadError) as one_by_one:
+        _read_pdf(path, "auto")
+    assert str(shared.value) == str(one_by_one.value)
+
+
 def test_pdf_table_page_with_a_space_pdfium_left_out_goes_to_pdfplumber() -> None:
     from extractors.pdf_fast import _Drawn, table_items
 
