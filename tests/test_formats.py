@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from extractors import legacy_doc, ocr, read_document
-from extractors.ocr import _mark_headings
+from extractors.ocr import _mark_headings, _mark_tables
+from extractors.ocr_tables import Table, _overlapped
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ROOT / "fixtures" / "formats"
@@ -73,6 +74,53 @@ def test_scan_reads_with_the_headings_of_its_born_digital_twin():
     before, _ = _agreement(original, original)
     after, _ = _agreement(FORMATS / "stillwater-health-partners-scan", original)
     assert after == before
+
+
+@needs_ocr
+def test_scan_reads_the_ruled_tables_of_its_born_digital_twin():
+    name = "quality-program-description-2025.pdf"
+    pdf = read_document(ROOT / "fixtures" / "paraphrase-5" / "stillwater-health-partners" / name)
+    scan = read_document(FORMATS / "stillwater-health-partners-scan" / name)
+    assert scan.coverage.tables == pdf.coverage.tables == 2
+
+    def rows(document):
+        cells = {}
+        for b in document.blocks:
+            if b.kind == "table_cell":
+                cells.setdefault((b.table, b.row), []).append(b.text)
+        return cells
+
+    # A row whose cells tesseract read over two lines, and read twice ("Ameri" over "merican"), comes through whole.
+    assert rows(scan)[(0, 1)] == rows(pdf)[(0, 1)] == ["Adult Diabetes", "Chronic", "American Diabetes Association",
+                                                       "2019", "02/2025"]
+    assert rows(scan)[(0, 2)] == rows(pdf)[(0, 2)]
+    assert rows(scan)[(1, 3)] == ["Generic dispensing rate", "Under 85% (overuse of brand drugs)"]
+    # The sidecar's lines of the tables are gone, the text around them kept.
+    texts = [b.text for b in scan.blocks if b.kind != "table_cell"]
+    assert not any("Chronic" in t or "Over 180" in t for t in texts)
+    assert any(t.startswith("The Plan measures performance against the diabetes guideline") for t in texts)
+
+
+def test_table_lines_in_tesseracts_text_give_way_to_the_table():
+    sidecar = ("Intro text.\n\nName Score\nAda Lovel 10\n\nAda Lovelace 10 | and more\nBob 9\nAfter the table.\n"
+               "\fName Score\nOther page.\n")
+    table = Table(0, [["Name", "Score"], ["Ada Lovelace", "10"], ["Bob", "9"]], {"Lovel", "|"})
+    marked, placed = _mark_tables(sidecar, [table])
+    assert placed == [table]
+    first, second = marked.split("\f")
+    # "Ada Lovelace 10 | and more" holds a word that is not the table's: it ends the table's lines, and is kept.
+    assert first == "Intro text.\n\n\nHMOAUDITOCRTABLE0.\n\n\nAda Lovelace 10 | and more\nBob 9\nAfter the table.\n"
+    assert second == "Name Score\nOther page.\n"  # another page's lines are not the table's
+    assert _mark_tables(sidecar, [Table(0, [["Missing", "Header"]], set())]) == (sidecar, [])
+    assert _overlapped("Ameri", "merican") == "American" and _overlapped("Adult", "Adu") == "Adult"
+
+
+def test_a_failure_finding_tables_reads_the_scan_without_them(monkeypatch):
+    def broken(layered):
+        raise ValueError("a page pdfium cannot render")
+
+    monkeypatch.setattr(ocr, "find_tables", broken)
+    assert ocr._tables(Path("out.pdf")) == []
 
 
 def test_layout_headings_set_apart_in_tesseracts_text():
