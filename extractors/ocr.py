@@ -45,6 +45,9 @@ from .text import decode_text
 FORMAT = "pdf+ocr"
 READ_AS = "OCR"
 LOOKAHEAD = 4
+# One heading style in the OCR'd layer comes out at sizes up to this share apart (8.5 and 9.0 points: each line is
+# sized to its own letters), where two styles of a born-digital file differ by a fifth or more.
+OCR_SIZE_TOLERANCE = 0.06
 ROW_LINES = 3  # sidecar lines a table row may take (a cell over two lines, read twice where a line is skewed)
 JOBS = 2
 START_SECONDS = 60  # a time limit of START_SECONDS + PAGE_SECONDS a page: generous, but never hangs a run
@@ -130,7 +133,8 @@ def _layout_headings(layered: Path, *, path: str, sha256: str, filename: str) ->
     from .pdf import read_pdf
 
     try:
-        document = read_pdf(layered.read_bytes(), path=path, sha256=sha256, filename=filename)
+        document = read_pdf(layered.read_bytes(), path=path, sha256=sha256, filename=filename,
+                            size_tolerance=OCR_SIZE_TOLERANCE)
     except (OSError, ReadError):
         return []
     return [(_norm(b.text), b.level) for b in document.blocks if b.kind == "heading"]

@@ -234,13 +234,23 @@ def _classify(group: _Group, prev_kind: str | None, stats: _Stats) -> str:
     return "paragraph"
 
 
-def _heading_levels(headings: list[tuple[Block, Line]]) -> None:
+def _heading_levels(headings: list[tuple[Block, Line]], size_tolerance: float = 0.0) -> None:
     """Level by font: the largest heading style is 1; bold outranks regular at one size.
 
-    Within one style, deeper numbering ("2.1" under "2.") goes one level down per step.
+    Within one style, deeper numbering ("2.1" under "2.") goes one level down per step. `size_tolerance`: sizes
+    within this share of the next larger one are one style (an OCR'd layer sizes each line to its letters, so one
+    heading style comes out 8.5 and 9.0 points).
     """
     keys = sorted({(ln.size, ln.bold) for _, ln in headings}, reverse=True)
-    rank = {k: i + 1 for i, k in enumerate(keys)}
+    rank: dict[tuple[float, bool], int] = {}
+    level = 0
+    for n, key in enumerate(keys):
+        near = next((k for k in reversed(keys[:n]) if k[1] == key[1]), None)
+        if near is not None and near[0] - key[0] <= size_tolerance * near[0] and rank[near] == level:
+            rank[key] = level
+        else:
+            level += 1
+            rank[key] = level
     depths: defaultdict[tuple[float, bool], list[int]] = defaultdict(list)
     for block, ln in headings:
         if (d := section_number_depth(block.text)) is not None:
@@ -254,7 +264,7 @@ def _heading_levels(headings: list[tuple[Block, Line]]) -> None:
         block.level = level
 
 
-def _blocks(items: list[Item], stats: _Stats) -> list[Block]:
+def _blocks(items: list[Item], stats: _Stats, size_tolerance: float = 0.0) -> list[Block]:
     blocks: list[Block] = []
     headings: list[tuple[Block, Line]] = []
     table_index = 0
@@ -295,7 +305,7 @@ def _blocks(items: list[Item], stats: _Stats) -> list[Block]:
             group.lines.append(item)
     if group is not None:
         emit(group)
-    _heading_levels(headings)
+    _heading_levels(headings, size_tolerance)
     return blocks
 
 
@@ -309,8 +319,10 @@ def _check_decodable(lines: list[Line]) -> None:
         raise ReadError("PDF text cannot be decoded (its fonts carry no Unicode map); it needs OCR")
 
 
-def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str = "auto") -> Document:
-    """Read a PDF; `engine="pdfplumber"` reads every page with pdfplumber (the reference the fast path is tested on)."""
+def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str = "auto",
+             size_tolerance: float = 0.0) -> Document:
+    """Read a PDF; `engine="pdfplumber"` reads every page with pdfplumber (the reference the fast path is tested on);
+    `size_tolerance`: heading sizes this close are one style (_heading_levels; for an OCR'd text layer)."""
     if engine not in ("auto", "pdfplumber"):
         raise ValueError(f"unknown PDF engine {engine!r}")
     if b"%PDF" not in data[:1024]:
@@ -349,7 +361,7 @@ def read_pdf(data: bytes, *, path: str, sha256: str, filename: str, engine: str 
         path=path,
         sha256=sha256,
         fmt="pdf",
-        blocks=_blocks(items, stats),
+        blocks=_blocks(items, stats, size_tolerance),
         pages=n_pages,
         filename=filename,
     )

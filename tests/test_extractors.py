@@ -1010,3 +1010,19 @@ def test_a_numbered_heading_after_a_part_of_the_same_number_depth_closes_the_par
         [], ["Evaluation"], ["Evaluation", "5. Quality of service studies"],
         ["Evaluation", "5. Quality of service studies", "QoS-1 After-hours access"], ["Evaluation"],
         ["Evaluation", "6. Continuity and utilization"]]
+
+
+def test_heading_sizes_within_a_tolerance_are_one_style() -> None:
+    # an OCR'd layer sizes each heading line to its letters: 9.0 and 8.5 points are one style, 10.5 another
+    from extractors.pdf import _heading_levels
+
+    sizes = [10.5, 8.5, 9.0, 9.0, 8.5]
+    def headings():
+        return [(Block(kind="heading", text=f"Heading {i}"), type("L", (), {"size": s, "bold": False})())
+                for i, s in enumerate(sizes)]
+    exact = headings()
+    _heading_levels(exact)
+    assert [b.level for b, _ in exact] == [1, 3, 2, 2, 3]
+    loose = headings()
+    _heading_levels(loose, size_tolerance=0.06)
+    assert [b.level for b, _ in loose] == [1, 2, 2, 2, 2]
