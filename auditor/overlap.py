@@ -19,12 +19,15 @@ from auditor.document import Document
 ReadAll = Callable[[Callable[[str], None] | None], list[Document]]
 
 
-def worth_forking() -> bool:
+def _cores() -> int:
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return (cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+        return os.cpu_count() or 1
+
+
+def worth_forking() -> bool:
+    return (_cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
             and threading.active_count() == 1 and not multiprocessing.current_process().daemon)
 
 
@@ -65,7 +68,8 @@ def _received(receiver, on_file: Callable[[str], None] | None) -> list[Document]
 def _read_in_child(sender, read_all: ReadAll) -> None:
     from extractors.pdf import allow_page_helper
 
-    allow_page_helper()  # the parent waits for the Documents once prepared: its core can read a long PDF's pages
+    # the parent waits for the Documents once prepared: its core can read a long PDF's pages
+    allow_page_helper(_cores())
     try:
         sender.send(("done", read_all(lambda shown: sender.send(("file", shown)))))
     except Exception:  # noqa: BLE001 - the parent sees the pipe close and reads the files itself

@@ -415,10 +415,16 @@ def build_corpus(documents: list[Document], vocabulary: Vocabulary, echo: statem
             restated = (_restated_clauses(sdoc, start, end, echo)
                         if unit.kind == "text" and echo is not None and ";" in text else ())
             colon = lead if lead else _first_colon(sdoc, start, end) if unit.kind == "text" and ":" in text else None
+            if colon is None and unit.kind == "text" and start == 0:
+                colon = _run_in_end(sdoc, end)  # "Interventions. None were started.": the run-in label's full stop
             hollow_label = bool(colon and unit.kind == "text" and _hollow_value(sdoc[colon + 1:end].text))
+            # "Interventions: none were started": what the value denies, it denies of the label's subject
+            denied = bool(colon and unit.kind == "text" and _DENIED_VALUE.match(sdoc[colon + 1:end].text))
             for name, s, k in inside:
                 if hollow_label:
                     k = k | {"placeholder"}  # "Overall effectiveness: to be finalized": the label's subject is not said
+                if denied and s < colon:
+                    k = k | {"negated"}
                 if s in question_tokens:
                     asked.add(name)  # the rule's words in a crosswalk's question cell: context, not evidence
                     continue
@@ -945,6 +951,10 @@ _POINTER_ONLY = re.compile(
     re.IGNORECASE)
 
 
+# A label's value that denies: "none were started", "No", "not done".
+_DENIED_VALUE = re.compile(r"\s*(?:none|no|not|nothing|never)\b", re.IGNORECASE)
+
+
 def _hollow_value(value: str) -> bool:
     value = value.strip()
     return bool(_PLACEHOLDER_CELL.match(value) or _STATUS_ONLY.match(value) or _POINTER_ONLY.match(value))
@@ -978,6 +988,22 @@ def _lead_end(sdoc, start: int, end: int, row: bool) -> int | None:
     return None
 
 
+def _run_in_label(text: str) -> bool:
+    """A paragraph's first sentence that is a short label in sentence case ("Interventions.", "Measure and goal.";
+    not "Target: increase."): kept with the sentence after it. (A numbered or capitalised title, "2. ACTION ITEMS.",
+    heads its whole paragraph instead: _run_in and _add_run_in_headings.)"""
+    return text.endswith(".") and ":" not in text and _is_label(text)
+
+
+def _run_in_end(sdoc, end: int) -> int | None:
+    """The full stop of the run-in heading that opens sdoc[0:end], if one does (_sentences keeps it with the
+    sentence after it)."""
+    first = next(iter(sdoc.sents), None)
+    if first is None or first.end >= end or not _run_in_label(first.text.strip()):
+        return None
+    return first.end - 1
+
+
 def _sentences(sdoc) -> list[tuple[int, int]]:
     """The sentences of a paragraph, an enumerator ("(a)") or a run-in heading kept with the sentence after it: in
     "Interventions. Laboratory feeds from both laboratories (started Q1 2023)." the label says what the sentence
@@ -987,9 +1013,7 @@ def _sentences(sdoc) -> list[tuple[int, int]]:
     sents = list(sdoc.sents)
     for n, sent in enumerate(sents):
         text = sent.text.strip()
-        # (a "Label: value." sentence says its value: "Target: increase." is not a run-in heading)
-        if _LABEL_ONLY.match(text) or (n == 0 and len(sents) > 1 and text.endswith(".") and ":" not in text
-                                       and _is_label(text)):
+        if _LABEL_ONLY.match(text) or (n == 0 and len(sents) > 1 and _run_in_label(text)):
             carry = sent.start if carry is None else carry
             continue
         spans.append((carry if carry is not None else sent.start, sent.end))

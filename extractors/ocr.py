@@ -71,8 +71,6 @@ def install_hint() -> str:
 def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reason: str = "") -> Document:
     """OCR the PDF and read tesseract's text, with the headings the layout reader finds in the OCR'd PDF; `reason`
     is the PDF reader's own refusal of the file."""
-    from .text import read_plain_text
-
     mode = "--skip-text" if "no text layer" in reason else "--force-ocr"
     pages = _page_count(data)
     megapixels = limits.get("ocr_megapixels")
@@ -109,18 +107,13 @@ def read_scanned_pdf(data: bytes, *, path: str, sha256: str, filename: str, reas
             raise ReadError(f"{reason}; OCR found no text on its {pages} page(s)")
         headings = _layout_headings(layered, path=path, sha256=sha256, filename=filename)
         tables = _tables(layered)
-    document = None
     sidecar_text = decode_text(text)
-    if tables:
-        with_tables, placed = _mark_tables(sidecar_text, tables)
-        marked, found = _mark_headings(with_tables, headings)
-        document = read_plain_text(marked.encode("utf-8"), path=path, sha256=sha256, filename=filename)
-        document = _with_headings(document, found, placed, path=path, sha256=sha256, filename=filename)
-    if document is None:  # no tables, or a placeholder not read as a paragraph of its own: read without them
-        marked, found = _mark_headings(sidecar_text, headings)
-        document = read_plain_text(marked.encode("utf-8"), path=path, sha256=sha256, filename=filename)
-        document = _with_headings(document, found, [], path=path, sha256=sha256, filename=filename)
-        assert document is not None  # without placeholders there is none to miss
+    # a placeholder not read as a paragraph of its own gives None: then the text is read without the tables
+    document = (_read_sidecar(sidecar_text, headings, tables, path=path, sha256=sha256, filename=filename)
+                if tables else None)
+    if document is None:
+        document = _read_sidecar(sidecar_text, headings, [], path=path, sha256=sha256, filename=filename)
+        assert document is not None  # without tables there is no placeholder to miss
     coverage = document.coverage.model_copy(update={"read_as": READ_AS})
     return document.model_copy(update={"format": FORMAT, "pages": pages or document.pages, "coverage": coverage})
 
@@ -149,10 +142,26 @@ def _tables(layered: Path) -> list[Table]:
         return []
 
 
+def _read_sidecar(text: str, headings: list[tuple[str, int | None]], tables: list[Table], *, path: str,
+                  sha256: str, filename: str) -> Document | None:
+    """The sidecar's text read with the layout's headings and, in place of their lines, the tables' cells."""
+    from .text import read_plain_text
+
+    placed: list[Table] = []
+    if tables:
+        text, placed = _mark_tables(text, tables)
+    marked, found = _mark_headings(text, headings)
+    document = read_plain_text(marked.encode("utf-8"), path=path, sha256=sha256, filename=filename)
+    return _with_headings(document, found, placed, path=path, sha256=sha256, filename=filename)
+
+
+# Capitalised and ending in a full stop, so neither the plain-text reader nor finish_document's joining of broken
+# lines runs a placeholder into a neighbouring paragraph (that would drop the document's tables, not its text).
+_MARK = "HMOAUDITOCRTABLE"
+
+
 def _placeholder(index: int) -> str:
-    # Capitalised and ending in a full stop, so neither the plain-text reader nor finish_document's joining of
-    # broken lines runs it into a neighbouring paragraph (that would drop the document's tables, not its text).
-    return f"HMOAUDITOCRTABLE{index}."
+    return f"{_MARK}{index}."
 
 
 def _tokens(text: str) -> set[str]:
@@ -175,11 +184,11 @@ def _mark_tables(text: str, tables: list[Table]) -> tuple[str, list[Table]]:
         first = _tokens(" ".join(table.rows[0]))
         lines = pages[table.page].split("\n")
         start = next((i for i, line in enumerate(lines)
-                      if first and first <= _tokens(line) <= words and not line.startswith("HMOAUDITOCRTABLE")), None)
+                      if first and first <= _tokens(line) <= words and not line.startswith(_MARK)), None)
         if start is None:
             continue
         end, budget = start + 1, ROW_LINES * len(table.rows) - 1
-        while (end < len(lines) and _tokens(lines[end]) <= words and not lines[end].startswith("HMOAUDITOCRTABLE")
+        while (end < len(lines) and _tokens(lines[end]) <= words and not lines[end].startswith(_MARK)
                and (budget := budget - bool(lines[end].strip())) >= 0):
             end += 1
         while end > start + 1 and not lines[end - 1].strip():  # the blank line after the table stays
@@ -245,7 +254,7 @@ def _with_headings(document: Document, found: list[tuple[str, int | None]], tabl
     queue = list(found)
     done: list[int] = []
     for block in document.blocks:
-        if tables and "HMOAUDITOCRTABLE" in block.text:
+        if tables and _MARK in block.text:
             index = next((n for n in range(len(tables)) if block.text == _placeholder(n)), None)
             if index is None or block.kind != "paragraph" or index in done:
                 return None

@@ -474,22 +474,18 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> _Read:
 # cores are taken), not where threads run (forking them is unsafe), not when other programs keep the cores busy.
 
 _HELPER_MIN_PAGES = 40
-_helper_allowed = False
+_helper_cores = 0  # the cores this process may share with a helper; 0: no helper
 
 
-def allow_page_helper() -> None:
-    """Let this process share a long PDF's pages with a forked helper: for auditor.overlap's reading child."""
-    global _helper_allowed
-    _helper_allowed = True
+def allow_page_helper(cores: int) -> None:
+    """Let this process share a long PDF's pages with a forked helper: for auditor.overlap's reading child, which
+    has found that forking pays (two cores or more, fork offered, no other thread) and says how many cores."""
+    global _helper_cores
+    _helper_cores = cores
 
 
 def _helper_pays(n_pages: int) -> bool:
-    import threading
-
-    if not _helper_allowed or n_pages < _HELPER_MIN_PAGES or not hasattr(os, "sched_getaffinity"):
-        return False
-    cores = len(os.sched_getaffinity(0))
-    return cores > 1 and threading.active_count() == 1 and _running_tasks() <= cores
+    return _helper_cores > 1 and n_pages >= _HELPER_MIN_PAGES and _running_tasks() <= _helper_cores
 
 
 def _running_tasks() -> int:

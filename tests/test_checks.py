@@ -702,3 +702,8 @@ def test_a_run_in_heading_is_read_with_the_sentence_after_it():
     # a sentence that is not a label stays a sentence of its own
     prose = "# Study 1: Eye exams\nThe team chose interventions with care. Laboratory feeds started in 2023.\n"
     assert run(evidence, (prose, "other")).status == "not_met"
+    # what the value after a label denies, it denies of the label's subject
+    for denied in ("Interventions. None were started in 2024.", "Interventions: none were started in 2024."):
+        finding = run({"type": "phrase", "all": [["interventions"]]}, (f"# Study 1: Eye exams\n{denied}\n", "other"))
+        assert finding.status == "partial", denied
+        assert "a negative statement" in finding.missing[0]

@@ -548,7 +548,7 @@ def test_pdf_pages_shared_with_a_helper_process_read_the_same(tmp_path: Path,
     path = tmp_path / "long.pdf"
     _long_pdf_with_grids(path)
     alone = _read_pdf(path, "auto")
-    monkeypatch.setattr(pdf_reader, "_helper_allowed", True)
+    monkeypatch.setattr(pdf_reader, "_helper_cores", 2)
     monkeypatch.setattr(pdf_reader, "_running_tasks", lambda: 1)  # whatever else runs on the machine
     assert pdf_reader._helper_pays(alone.pages)
     assert _read_pdf(path, "auto").model_dump() == alone.model_dump()
@@ -568,7 +568,7 @@ def test_pdf_pages_shared_with_a_helper_process_read_the_same(tmp_path: Path,
     monkeypatch.setenv("HMO_AUDIT_MAX_DOCUMENT_CHARS", str(limit))
     with pytest.raises(ReadError) as shared:
         _read_pdf(path, "auto")
-    monkeypatch.setattr(pdf_reader, "_helper_allowed", False)
+    monkeypatch.setattr(pdf_reader, "_helper_cores", 0)
     with pytest.raises(ReadError) as one_by_one:
         _read_pdf(path, "auto")
     assert str(shared.value) == str(one_by_one.value)
